@@ -1,0 +1,384 @@
+"""The ``dateline`` command line: each command parses its arguments, calls one library function and prints the result."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+from . import __version__
+from .config import defaults_toml, load_config
+from .errors import ConfigError, DatelineError
+from .model import REJECT_REASONS
+from .output import FORMATS, console, emit, err_console, safe_text
+
+app = typer.Typer(
+    name="dateline",
+    help="Turn dated news articles into a record of who did what to whom, when and where.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class InputFormat(str, Enum):
+    text = "text"
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+# Shared options, defined once.
+DbOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--db",
+        envvar="DATELINE_DB",
+        help="Database: a SQLite file path or a SQLAlchemy URL (postgresql://user@host/db). Default: ./dateline.db.",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: table for people, json (one object a line) or csv.")]
+SinceOption = Annotated[Optional[str], typer.Option("--since", help="Only articles dated on or after this day (YYYY-MM-DD).")]
+UntilOption = Annotated[Optional[str], typer.Option("--until", help="Only articles dated on or before this day (YYYY-MM-DD).")]
+OutletOption = Annotated[Optional[str], typer.Option("--outlet", help="Only articles published by this outlet (any publication).")]
+SearchOption = Annotated[Optional[str], typer.Option("--search", "-s", help="Only articles whose text or title contains this (case-insensitive).")]
+ConfigOption = Annotated[
+    Optional[Path],
+    typer.Option("--config", envvar="DATELINE_CONFIG", help="A TOML settings file; see `dateline config`.", show_default=False),
+]
+SetOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--set", help="Override one setting, KEY=VALUE (repeatable), e.g. --set ingest.max_chars=200000."),
+]
+SqlEchoOption = Annotated[bool, typer.Option("--sql-trace", help="Log every SQL statement to stderr (debugging).", hidden=True)]
+
+
+def _store(db: str | None, echo: bool = False):
+    from .store import open_store
+
+    if echo:
+        import logging
+
+        logging.basicConfig()
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
+    return open_store(db, echo=False)
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{option} {value!r} is not a day; write it as YYYY-MM-DD, e.g. {option} 2022-02-01") from None
+
+
+def _query(since, until, outlet, search, limit=None, offset=0):
+    from .store import ArticleQuery
+
+    return ArticleQuery(
+        since=_day(since, "--since"),
+        until=_day(until, "--until"),
+        outlet=outlet,
+        search=search,
+        limit=limit,
+        offset=offset,
+    )
+
+
+class _RichProgress:
+    """Ingest progress as a Rich bar on stderr (bytes read, speed, time left)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.bar = Progress(
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[sources]} inputs"),
+            console=err_console,
+            transient=True,
+            disable=not enabled,
+        )
+        self.task = None
+
+    def start(self, total_bytes: int | None, sources: int) -> None:
+        self.task = self.bar.add_task("ingest", total=total_bytes, sources=sources)
+
+    def advance(self, nbytes: int) -> None:
+        self.bar.advance(self.task, nbytes)
+
+
+@app.command(epilog="Example: dateline ingest articles/ 'dumps/*.jsonl' --db news.db")
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (read recursively), quoted glob patterns, or - for stdin.", show_default=False)],
+    db: DbOption = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first rejected file or record (it is still recorded).")] = False,
+    input_format: Annotated[
+        Optional[InputFormat], typer.Option("--input-format", help="Read every input as this format (default: from each file's name, else its content).")
+    ] = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    sql_trace: SqlEchoOption = False,
+) -> None:
+    """Read articles and store the new ones; bad files and records are rejected with a reason.
+
+    Formats: dateline text files (' date YYYY-MM-DD ' then the text), JSONL, JSON, CSV
+    (text and date columns required; id, url, outlet, title optional) and HTML pages.
+    Running it again on the same inputs adds nothing.
+    """
+    from .ingest import ingest as run_ingest
+
+    cfg = load_config(config, set_ or [])
+    progress = _RichProgress(enabled=not quiet)
+    with _store(db, sql_trace) as store:
+        command = "dateline " + shlex.join(sys.argv[1:]) if sys.argv[1:] else None
+        with progress.bar:
+            report = run_ingest(
+                paths,
+                store,
+                cfg,
+                strict=strict,
+                input_format=input_format.value if input_format else None,
+                progress=progress,
+                command=command,
+            )
+    if quiet:
+        return
+    c = report.counts
+    console.print(
+        f"{report.sources} input(s), {report.records} record(s): "
+        f"[bold]{c.new_articles}[/] new article(s), {c.new_publications} new publication(s) "
+        f"({c.republished} of a text already seen), {c.duplicates} already stored, "
+        f"[bold]{len(report.rejects)}[/] rejected ({c.rejects} new)."
+    )
+    if report.rejects:
+        shown = report.rejects[:10]
+        emit(
+            ({"source": r.source_path, "where": r.location, "reason": r.reason, "message": r.message} for r in shown),
+            ["source", "where", "reason", "message"],
+            "table",
+            title="Rejected",
+        )
+        more = len(report.rejects) - len(shown)
+        console.print(f"{'and ' + str(more) + ' more; ' if more else ''}list them all with: dateline rejects")
+
+
+@app.command(epilog="Example: dateline articles --since 2022-02-01 --search Kyiv --format json")
+def articles(
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    outlet: OutletOption = None,
+    search: SearchOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many first.")] = 0,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List stored articles (one row per distinct text) by date, with filters."""
+    query = _query(since, until, outlet, search, limit, offset)
+    with _store(db) as store:
+        rows = store.articles(query)
+        total = store.count_articles(query) if fmt == OutputFormat.table else None
+    for row in rows:
+        row["preview"] = " ".join(row["preview"].split())[:90]
+    columns = ["article_id", "date", "outlets", "num_publications", "title", "preview"]
+    emit(rows, columns, fmt.value)
+    if total is not None:
+        err_console.print(f"{len(rows)} of {total} article(s)" + (" (use --limit/--offset for more)" if total > len(rows) else ""))
+
+
+@app.command(epilog="Example: dateline show 3f2a9c1e")
+def show(
+    article_id: Annotated[str, typer.Argument(help="An article id, or a unique prefix of one.", show_default=False)],
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Show one article: its text and every publication of it (outlet, date, URL, source)."""
+    with _store(db) as store:
+        article = store.get_article(article_id)
+    pubs = article.pop("publications")
+    if fmt != OutputFormat.table:
+        article["publications"] = pubs
+        emit([article], list(article), fmt.value)
+        return
+    console.print(safe_text(article["title"] or "(no title)", "bold"))
+    console.print(
+        safe_text(f"{article['article_id']} · {article['date_value']} ({article['date_precision']}) · {article['n_chars']:,} characters", "dim")
+    )
+    console.print()
+    console.print(safe_text(article["text"]))
+    console.print()
+    emit(pubs, ["date_value", "outlet", "url", "source_path", "source_location", "source_id"], "table", title="Publications")
+
+
+@app.command(epilog="Example: dateline rejects --reason bad_date --format csv")
+def rejects(
+    db: DbOption = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", help=f"Only this reason: {', '.join(REJECT_REASONS)}.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include rejects resolved since (a later run stored the fixed record).")] = False,
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List the files and records that were rejected, with where and why."""
+    if reason is not None and reason not in REJECT_REASONS:
+        raise ConfigError(f"unknown reason {reason!r}; choose {', '.join(REJECT_REASONS)}")
+    with _store(db) as store:
+        rows = store.rejects(include_resolved=all_, reason=reason, limit=limit)
+    columns = ["source_path", "source_location", "reason", "message", "run_id"]
+    if all_:
+        columns.append("resolved_run_id")
+    if fmt != OutputFormat.table:
+        columns.insert(4, "snippet")
+    emit(rows, columns, fmt.value)
+    if fmt == OutputFormat.table:
+        err_console.print(f"{len(rows)} reject(s)")
+
+
+@app.command(epilog="Example: dateline stats --db news.db")
+def stats(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
+    """Summarize what the store holds: articles, publications, outlets, dates, rejects, runs."""
+    from dataclasses import asdict
+
+    with _store(db) as store:
+        s = store.stats()
+        url = store.display_url
+    data = {"database": url, **asdict(s)}
+    if fmt != OutputFormat.table:
+        emit([data], list(data), fmt.value)
+        return
+    rows = [
+        {"what": "database", "value": url},
+        {"what": "articles (distinct texts)", "value": s.articles},
+        {"what": "publications", "value": s.publications},
+        {"what": "articles published more than once", "value": s.republished_articles},
+        {"what": "outlets", "value": s.outlets},
+        {"what": "dates", "value": f"{s.first_date} to {s.last_date}" if s.first_date else "-"},
+        {"what": "open rejects", "value": s.open_rejects},
+        *({"what": f"  {reason}", "value": n} for reason, n in s.rejects_by_reason.items()),
+        {"what": "runs", "value": s.runs},
+        {"what": "schema", "value": s.migrations[-1] if s.migrations else "-"},
+    ]
+    emit(rows, ["what", "value"], "table")
+
+
+@app.command(epilog="Example: dateline runs --limit 5")
+def runs(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 20,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List the latest runs: when, which command and version, how they ended, what they did."""
+    with _store(db) as store:
+        rows = store.runs(limit)
+    emit(rows, ["run_id", "started_at", "finished_at", "status", "dateline_version", "command", "counts"], fmt.value)
+
+
+@app.command(epilog="Example: dateline export articles --format parquet -o articles.parquet")
+def export(
+    kind: Annotated[str, typer.Argument(help="What to export: articles.", show_default=False)],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl, csv or parquet.")] = ExportFormat.jsonl,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (default: standard output; parquet needs a file).")] = None,
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    outlet: OutletOption = None,
+    search: SearchOption = None,
+) -> None:
+    """Export records in the fields of the output contract (docs/export.md), one per publication for articles."""
+    from .export import export as run_export
+
+    query = _query(since, until, outlet, search)
+    with _store(db) as store:
+        n = run_export(store, kind, fmt.value, output, query)
+    if output is not None and str(output) != "-":
+        err_console.print(f"wrote {n} {kind} row(s) to {output}")
+
+
+@app.command(name="config", epilog="Example: dateline config --set ingest.max_chars=200000 > dateline.toml")
+def config_cmd(config: ConfigOption = None, set_: SetOption = None) -> None:
+    """Print the settings in force as a commented TOML file (defaults, your file, --set)."""
+    cfg = load_config(config, set_ or [])
+    text = defaults_toml()
+    import json
+
+    lines = []
+    for line in text.splitlines():
+        key, sep, _ = line.partition(" = ")
+        if sep and not line.startswith("#"):
+            section = next(ln for ln in reversed(lines) if ln.startswith("["))[1:-1]
+            line = f"{key} = {json.dumps(cfg[section + '.' + key])}"
+        lines.append(line)
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"dateline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Turn dated news articles into a record of who did what to whom, when and where."""
+
+
+def main() -> None:
+    """Entry point: run the app; turn every error a user can cause into one line and an exit code."""
+    try:
+        app()
+    except DatelineError as exc:
+        err_console.print(safe_text(f"dateline: error: {exc}"))
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("dateline: interrupted; what was stored is kept: run the same command again to finish")
+        sys.exit(130)
+    except BrokenPipeError:
+        # Output piped to a program that stopped reading (| head): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except OSError as exc:
+        where = f" {exc.filename!r}" if exc.filename else ""
+        err_console.print(safe_text(f"dateline: error: cannot use{where}: {exc.strerror or exc}"))
+        sys.exit(1)
+    except Exception as exc:  # a traceback is a bug: say so, in one line, and show it on request
+        if os.environ.get("DATELINE_DEBUG"):
+            raise
+        err_console.print(
+            safe_text(
+                f"dateline: internal error: {type(exc).__name__}: {exc}. This is a bug: please report it; "
+                "set DATELINE_DEBUG=1 to see the traceback"
+            )
+        )
+        sys.exit(70)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""Exports: write what the store holds as JSONL, CSV or Parquet.
+
+Formats are a registry (``EXPORTERS``) that our own formats use too; add one with
+:func:`register_exporter`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import ConfigError
+from ..store import ArticleQuery, Store
+
+__all__ = ["export", "register_exporter", "EXPORTERS", "KINDS", "FIELDS"]
+
+#: Fields of each export kind, in order (DESIGN.md's output contract, then extras).
+FIELDS: dict[str, list[str]] = {
+    "articles": [
+        "article_id",
+        "source_id",
+        "date",
+        "url",
+        "outlet",
+        "title",
+        "source_path",
+        "story_id",
+        "publication_id",
+        "date_precision",
+        "source_location",
+        "num_publications",
+        "num_outlets",
+        "text",
+    ],
+}
+
+_INT_FIELDS = {"num_publications", "num_outlets"}
+
+Rows = Iterable[dict[str, Any]]
+Writer = Callable[[Rows, list[str], IO[bytes]], int]
+
+
+def _rows(store: Store, kind: str, query: ArticleQuery | None) -> Iterator[dict[str, Any]]:
+    if kind == "articles":
+        return store.iter_publications(query)
+    raise ConfigError(f"unknown export kind {kind!r}; choose {', '.join(KINDS)}")
+
+
+KINDS = tuple(FIELDS)
+
+
+def write_jsonl(rows: Rows, fields: list[str], out: IO[bytes]) -> int:
+    """One JSON object per line, UTF-8, fields in contract order."""
+    n = 0
+    for row in rows:
+        out.write(json.dumps({f: row.get(f) for f in fields}, ensure_ascii=False).encode("utf-8") + b"\n")
+        n += 1
+    return n
+
+
+def write_csv(rows: Rows, fields: list[str], out: IO[bytes]) -> int:
+    """CSV with a header row; empty cells for missing values."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    writer = csv.DictWriter(text, fieldnames=fields, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    n = 0
+    for row in rows:
+        writer.writerow({f: "" if row.get(f) is None else row.get(f) for f in fields})
+        n += 1
+    text.flush()
+    text.detach()
+    return n
+
+
+def write_parquet(rows: Rows, fields: list[str], out: IO[bytes]) -> int:
+    """Apache Parquet, written in row groups of 10,000."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([(f, pa.int64() if f in _INT_FIELDS else pa.string()) for f in fields])
+    n = 0
+    with pq.ParquetWriter(out, schema) as writer:
+        chunk: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            if chunk:
+                writer.write_table(pa.Table.from_pylist([{f: r.get(f) for f in fields} for r in chunk], schema=schema))
+                chunk.clear()
+
+        for row in rows:
+            chunk.append(row)
+            n += 1
+            if len(chunk) >= 10_000:
+                flush()
+        flush()
+    return n
+
+
+EXPORTERS: dict[str, Writer] = {"jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}
+BINARY_FORMATS = {"parquet"}
+
+
+def register_exporter(name: str, writer: Writer, binary: bool = False) -> None:
+    """Add an export format: ``writer(rows, fields, binary_stream) -> rows written``."""
+    EXPORTERS[name] = writer
+    if binary:
+        BINARY_FORMATS.add(name)
+
+
+def export(
+    store: Store,
+    kind: str,
+    fmt: str,
+    output: str | Path | None = None,
+    query: ArticleQuery | None = None,
+) -> int:
+    """Write one kind of record from the store in one format.
+
+    Args:
+        store: the store to read.
+        kind: what to export (``articles``; more kinds come with later stages).
+        fmt: ``jsonl``, ``csv``, ``parquet`` or a registered format.
+        output: a file path; None or ``-`` writes to standard output (not for binary formats).
+        query: filters (date range, outlet, text search).
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        ConfigError: unknown kind or format, or a binary format to a terminal.
+    """
+    if kind not in FIELDS:
+        raise ConfigError(f"unknown export kind {kind!r}; choose {', '.join(KINDS)}")
+    if fmt not in EXPORTERS:
+        raise ConfigError(f"unknown export format {fmt!r}; choose {', '.join(EXPORTERS)}")
+    to_stdout = output is None or str(output) == "-"
+    if to_stdout and fmt in BINARY_FORMATS:
+        raise ConfigError(f"{fmt} is a binary format; write it to a file with -o FILE.{fmt}")
+    rows = _rows(store, kind, query or ArticleQuery(limit=None))
+    if to_stdout:
+        return EXPORTERS[fmt](rows, FIELDS[kind], sys.stdout.buffer)
+    path = Path(output)
+    if not path.parent.exists():
+        raise ConfigError(f"cannot write {str(path)!r}: directory {str(path.parent)!r} does not exist")
+    tmp = path.with_name(path.name + ".partial")
+    try:
+        with open(tmp, "wb") as out:
+            n = EXPORTERS[fmt](rows, FIELDS[kind], out)
+        tmp.replace(path)  # a reader never sees a half-written export
+    finally:
+        tmp.unlink(missing_ok=True)
+    return n

@@ -1,0 +1,74 @@
+"""Printing records for people (Rich tables) and programs (JSON lines, CSV)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+__all__ = ["FORMATS", "emit", "safe_text", "console", "err_console"]
+
+FORMATS = ("table", "json", "csv")
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+# C0/C1 control characters other than tab and newline: text from articles is untrusted
+# and must not move the cursor or change the terminal (ANSI escape injection).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe_text(value: Any, style: str | None = None) -> Text:
+    """Untrusted text as a Rich Text: never read as markup, control characters shown as '�'."""
+    return Text(_CONTROL.sub("\ufffd", _plain(value)), style=style or "")
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v) for v in value)
+    return str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def emit(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str, title: str | None = None) -> int:
+    """Print rows as a table, JSON lines or CSV (only ``columns``, in that order); return how many."""
+    n = 0
+    if fmt == "json":
+        for row in rows:
+            sys.stdout.write(json.dumps({c: _jsonable(row.get(c)) for c in columns}, ensure_ascii=False) + "\n")
+            n += 1
+        return n
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_plain(row.get(c)) for c in columns])
+            n += 1
+        return n
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for c in columns:
+        # Ids and dates stay on one line; long text folds.
+        whole = c.endswith("_id") or c in {"date", "date_value", "started_at", "finished_at"}
+        table.add_column(c, overflow="fold", no_wrap=whole, min_width=len(c) if whole else None)
+    for row in rows:
+        table.add_row(*(safe_text(row.get(c)) for c in columns))
+        n += 1
+    console.print(table)
+    return n

@@ -1,0 +1,70 @@
+"""Named, ordered schema migrations, each applied once in its own transaction.
+
+Rules: never edit or reorder a migration that has shipped; add a new one. A
+migration that changes a table already created must define the columns it adds
+itself (not read them from :mod:`schema`), so that a fresh database replays the
+same history as an old one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from sqlalchemy import Connection, inspect, select
+
+from ..errors import StorageError
+from . import schema
+
+Migration = tuple[str, Callable[[Connection], None]]
+
+
+def _initial(conn: Connection) -> None:
+    schema.metadata.create_all(
+        conn, tables=[schema.runs, schema.articles, schema.publications, schema.rejects]
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    ("0001_initial", _initial),
+]
+
+
+def applied(conn: Connection) -> list[str]:
+    """Names of the migrations recorded in the database, in order applied."""
+    if not inspect(conn).has_table("schema_migrations"):
+        return []
+    table = schema.schema_migrations
+    return list(conn.execute(select(table.c.name).order_by(table.c.applied_at, table.c.name)).scalars())
+
+
+def migrate(engine) -> list[str]:
+    """Apply the migrations the database lacks; return the names applied now.
+
+    Raises:
+        StorageError: the database records a migration this version does not know
+            (it was written by a newer dateline).
+    """
+    with engine.begin() as conn:
+        schema.schema_migrations.create(conn, checkfirst=True)
+        done = set(applied(conn))
+    known = {name for name, _ in MIGRATIONS}
+    unknown = sorted(done - known)
+    if unknown:
+        raise StorageError(
+            f"the database has migrations this dateline does not know ({', '.join(unknown)}); "
+            "it was written by a newer version: upgrade dateline"
+        )
+    new = []
+    for name, step in MIGRATIONS:
+        if name in done:
+            continue
+        with engine.begin() as conn:
+            step(conn)
+            conn.execute(
+                schema.schema_migrations.insert().values(
+                    name=name, applied_at=datetime.now(timezone.utc).isoformat(timespec="microseconds")
+                )
+            )
+        new.append(name)
+    return new

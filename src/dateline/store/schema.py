@@ -1,0 +1,103 @@
+"""The current schema, as SQLAlchemy Core tables (what queries use).
+
+Tables are created and changed only by the named migrations in
+:mod:`dateline.store.migrations`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+ID = String(16)  # hex digest prefixes: see dateline.model
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("applied_at", String(40), nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("command", Text, nullable=False),
+    Column("started_at", String(40), nullable=False),
+    Column("finished_at", String(40)),
+    Column("status", String(20), nullable=False),  # running, ok, failed, interrupted
+    Column("dateline_version", String(40), nullable=False),
+    Column("config", Text, nullable=False),  # JSON of every setting
+    Column("counts", Text),  # JSON summary written when the run ends
+)
+
+# One row per distinct text (normalized): the unit every later stage annotates.
+articles = Table(
+    "articles",
+    metadata,
+    Column("article_id", ID, primary_key=True),
+    Column("text", Text, nullable=False),
+    # The earliest publication's date: what relative dates in the text are resolved against.
+    Column("date", Date, nullable=False),
+    Column("date_value", String(40), nullable=False),
+    Column("date_precision", String(10), nullable=False),
+    Column("title", Text),
+    Column("n_chars", Integer, nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Index("ix_articles_date", "date"),
+)
+
+# One row per publication of a text: the same wire story in two outlets is one
+# article with two publications.
+publications = Table(
+    "publications",
+    metadata,
+    Column("publication_id", ID, primary_key=True),
+    Column("article_id", ID, ForeignKey("articles.article_id"), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("date_value", String(40), nullable=False),
+    Column("date_precision", String(10), nullable=False),
+    Column("url", Text),
+    Column("outlet", String(300)),
+    Column("title", Text),
+    Column("source_path", Text, nullable=False),
+    Column("source_location", String(40)),
+    Column("source_id", String(300)),
+    # This publication's text when it differs (whitespace, composition) from the
+    # article's stored text, so that nothing given is lost.
+    Column("text_variant", Text),
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Index("ix_publications_article", "article_id"),
+    Index("ix_publications_date", "date"),
+    Index("ix_publications_outlet", "outlet"),
+    Index("ix_publications_source", "source_path", "source_location"),
+)
+
+rejects = Table(
+    "rejects",
+    metadata,
+    Column("reject_id", Integer, primary_key=True, autoincrement=True),
+    Column("stage", String(40), nullable=False),
+    Column("source_path", Text, nullable=False),
+    Column("source_location", String(40), nullable=False, server_default=""),
+    Column("reason", String(40), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("snippet", Text),
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    # Set when a later run ingests a good record from the same place.
+    Column("resolved_run_id", Integer, ForeignKey("runs.run_id")),
+    UniqueConstraint("stage", "source_path", "source_location", "reason", name="uq_rejects_place"),
+    Index("ix_rejects_source", "source_path", "source_location"),
+)
