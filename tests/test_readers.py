@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from dateline import Article, Config, InputError, Reject
-from dateline.ingest import Source, expand_paths, read_source
+from dateline.readers import Source, expand_paths, read_source
 
 
 def read(path: Path, config: Config | None = None, fmt: str | None = None) -> list[Article | Reject]:

@@ -7,6 +7,7 @@ __version__ = "0.1.0"
 from .config import Config, load_config  # noqa: E402
 from .errors import ConfigError, DatelineError, InputError, NotFound, PipelineError, StorageError  # noqa: E402
 from .model import Article, PublicationDate, Reject  # noqa: E402
+from .pipeline.ingest import IngestReport, ingest  # noqa: E402
 from .store import ArticleQuery, Store, open_store  # noqa: E402
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -18,6 +19,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "DatelineError",
+    "IngestReport",
     "InputError",
     "NotFound",
     "PipelineError",
@@ -29,11 +31,3 @@ __all__ = [
     "load_config",
     "open_store",
 ]
-
-
-def __getattr__(name: str):
-    if name == "ingest":  # imported lazily: it pulls in the readers
-        from .ingest import ingest
-
-        return ingest
-    raise AttributeError(name)

@@ -151,7 +151,7 @@ def ingest(
     (text and date columns required; id, url, outlet, title optional) and HTML pages.
     Running it again on the same inputs adds nothing.
     """
-    from .ingest import ingest as run_ingest
+    from .pipeline.ingest import ingest as run_ingest
 
     cfg = load_config(config, set_ or [])
     progress = _RichProgress(enabled=not quiet)

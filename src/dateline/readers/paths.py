@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import InputError
-from .readers import FORMATS, Source
+from .formats import FORMATS, Source
 
 __all__ = ["expand_paths"]
 

@@ -12,12 +12,11 @@ from ..config import Config
 from ..errors import DatelineError
 from ..model import Article, Reject
 from ..store import BatchResult, Store
-from .paths import expand_paths
-from .readers import FORMATS, Source, read_source
+from ..readers import expand_paths, read_source
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ingest", "IngestReport", "StrictReject", "expand_paths", "read_source", "Source", "FORMATS"]
+__all__ = ["ingest", "IngestReport", "StrictReject"]
 
 
 class Progress(Protocol):

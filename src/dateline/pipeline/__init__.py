@@ -1,0 +1,1 @@
+"""Pipeline stages, one module each: ingest now; annotate and resolve come next."""

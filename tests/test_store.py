@@ -1,0 +1,166 @@
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from dateline import ArticleQuery, NotFound, Reject, StorageError, Store
+from dateline.dates import parse_publication_date
+from dateline.model import Article
+from dateline.store import resolve_url
+from dateline.store.migrations import MIGRATIONS
+from dateline.store.schema import schema_migrations
+
+
+def art(text, day="2022-02-02", outlet=None, url=None, path="in.jsonl", loc=None, title=None):
+    return Article(text, parse_publication_date(day), path, loc, None, url, outlet, title)
+
+
+def test_store_migrations_recorded_once(fresh_store):
+    with fresh_store.engine.connect() as conn:
+        names = list(conn.execute(select(schema_migrations.c.name)).scalars())
+    assert names == [name for name, _ in MIGRATIONS]
+    again = Store(fresh_store.url)  # reopening applies nothing new
+    assert again.stats().migrations == names
+    again.close()
+
+
+def test_store_refuses_database_from_newer_version(fresh_store):
+    with fresh_store.engine.begin() as conn:
+        conn.execute(schema_migrations.insert().values(name="9999_future", applied_at="2099"))
+    with pytest.raises(StorageError, match="newer"):
+        Store(fresh_store.url)
+
+
+def test_store_add_batch_is_idempotent(fresh_store):
+    run = fresh_store.begin_run("test", {})
+    batch = [art("One text."), art("Two text.", "2022-02-03"), Reject("bad.txt", "no_date", "no date")]
+    first = fresh_store.add_batch(run, batch)
+    assert (first.new_articles, first.new_publications, first.rejects) == (2, 2, 1)
+    second = fresh_store.add_batch(fresh_store.begin_run("test", {}), batch)
+    assert (second.new_articles, second.new_publications, second.duplicates, second.rejects, second.rejects_seen) == (0, 0, 2, 0, 1)
+    assert fresh_store.stats().articles == 2 and fresh_store.stats().publications == 2
+
+
+def test_store_wire_copy_is_one_text_two_publications(fresh_store):
+    run = fresh_store.begin_run("test", {})
+    wire = "Officials met on Tuesday.\n\nThey agreed to meet again."
+    reprint = "Officials  met on Tuesday. They agreed to meet again."  # whitespace differs
+    result = fresh_store.add_batch(
+        run,
+        [
+            art(wire, "2022-02-02", outlet="agency.example", url="https://agency.example/1"),
+            art(reprint, "2022-02-01", outlet="paper.example", url="https://paper.example/x", title="Reprint"),
+        ],
+    )
+    assert (result.new_articles, result.new_publications, result.republished) == (1, 2, 1)
+    [row] = fresh_store.articles()
+    assert row["outlets"] == ["agency.example", "paper.example"] and row["num_publications"] == 2
+    article = fresh_store.get_article(row["article_id"])
+    assert article["text"] == wire, "the first text seen is the stored text"
+    assert article["date"] == date(2022, 2, 1), "the article date is its earliest publication"
+    variants = {p["outlet"]: p["text_variant"] for p in article["publications"]}
+    assert variants == {"agency.example": None, "paper.example": reprint}, "nothing given is lost"
+    rows = list(fresh_store.iter_publications())
+    assert {r["text"] for r in rows} == {wire, reprint}
+    assert {(r["num_publications"], r["num_outlets"]) for r in rows} == {(2, 2)}
+
+
+def test_store_earlier_publication_in_later_run_moves_article_date(fresh_store):
+    fresh_store.add_batch(fresh_store.begin_run("a", {}), [art("Same text.", "2022-02-05", outlet="a")])
+    fresh_store.add_batch(fresh_store.begin_run("b", {}), [art("Same text.", "2022-02-03T10:00", outlet="b")])
+    [row] = fresh_store.articles()
+    assert row["date"] == date(2022, 2, 3) and row["date_precision"] == "minute"
+
+
+def test_store_fixed_file_resolves_its_reject(fresh_store):
+    fresh_store.add_batch(fresh_store.begin_run("a", {}), [Reject("a.txt", "no_date", "no date")])
+    assert len(fresh_store.rejects()) == 1
+    run = fresh_store.begin_run("b", {})
+    fresh_store.add_batch(run, [art("Now dated.", path="a.txt")])
+    assert fresh_store.rejects() == []
+    [old] = fresh_store.rejects(include_resolved=True)
+    assert old["resolved_run_id"] == run
+
+
+def test_store_queries_filter_and_find(fresh_store):
+    run = fresh_store.begin_run("t", {})
+    fresh_store.add_batch(
+        run,
+        [
+            art("Talks in the capital 100% done_", "2022-01-10", outlet="A"),
+            art("Border clashes", "2022-02-10", outlet="B"),
+            art("More talks", "2022-03-10", outlet="a", title="Summit"),
+        ],
+    )
+    def ids(**kw):
+        return [r["preview"] for r in fresh_store.articles(ArticleQuery(**kw))]
+
+    assert ids(since=date(2022, 2, 1)) == ["Border clashes", "More talks"]
+    assert ids(until=date(2022, 2, 10)) == ["Talks in the capital 100% done_", "Border clashes"]
+    assert ids(outlet="a") == ["Talks in the capital 100% done_", "More talks"]
+    assert ids(search="TALKS") == ["Talks in the capital 100% done_", "More talks"]
+    assert ids(search="summit") == ["More talks"]
+    assert ids(search="100%") == ["Talks in the capital 100% done_"]
+    assert ids(search="s_c") == [], "LIKE wildcards in a search are literal"
+    assert ids(limit=1, offset=1) == ["Border clashes"]
+    assert fresh_store.count_articles(ArticleQuery(search="talks")) == 2
+    first = fresh_store.articles()[0]["article_id"]
+    assert fresh_store.get_article(first[:6])["article_id"] == first
+    with pytest.raises(NotFound):
+        fresh_store.get_article("ffffffffffffffff")
+    with pytest.raises(NotFound, match="hexadecimal"):
+        fresh_store.get_article("zz")
+
+
+def test_store_stats_and_runs(fresh_store):
+    run = fresh_store.begin_run("ingest x", {"ingest.max_chars": 5})
+    fresh_store.add_batch(run, [art("A", outlet="o1"), art("A", outlet="o2"), Reject("p", "binary", "bin")])
+    fresh_store.end_run(run, "ok", {"records": 3})
+    s = fresh_store.stats()
+    assert (s.articles, s.publications, s.republished_articles, s.outlets, s.open_rejects) == (1, 2, 1, 2, 1)
+    assert s.rejects_by_reason == {"binary": 1}
+    assert s.first_date == date(2022, 2, 2)
+    [r] = fresh_store.runs()
+    assert r["status"] == "ok" and '"ingest.max_chars": 5' in r["config"] and r["dateline_version"]
+
+
+@pytest.mark.parametrize(
+    ("given", "url"),
+    [
+        ("news.db", "sqlite:///news.db"),
+        (":memory:", "sqlite://"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////abs/x.db", "sqlite:////abs/x.db"),
+    ],
+)
+def test_store_resolve_url(given, url):
+    assert resolve_url(given) == url
+
+
+def test_store_default_url_from_environment(monkeypatch):
+    monkeypatch.setenv("DATELINE_DB", "env.db")
+    assert resolve_url(None) == "sqlite:///env.db"
+    monkeypatch.delenv("DATELINE_DB")
+    assert resolve_url(None) == "sqlite:///dateline.db"
+
+
+def test_store_bad_locations_are_storage_errors(tmp_path):
+    with pytest.raises(StorageError, match="does not exist"):
+        Store(str(tmp_path / "missing" / "x.db"))
+    not_db = tmp_path / "not.db"
+    not_db.write_text("this is not a database" * 100)
+    with pytest.raises(StorageError, match="cannot open"):
+        Store(str(not_db))
+
+
+def test_store_unreachable_postgres_is_one_line_error():
+    with pytest.raises(StorageError, match="cannot open the database"):
+        Store("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_store_sqlite_uses_wal(tmp_path):
+    store = Store(str(tmp_path / "w.db"))
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    store.close()
