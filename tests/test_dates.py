@@ -33,7 +33,10 @@ def test_dates_numeric_order_is_configurable():
     assert parse_publication_date("02/03/2022", date_order="DMY").day == date(2022, 3, 2)
 
 
-@pytest.mark.parametrize("given", ["", "   ", "yesterday", "3 days ago", "Feb 2", "not a date", "2022-13-01", "2021-02-30", True, None, [2022]])
+@pytest.mark.parametrize(
+    "given",
+    ["", "   ", "yesterday", "3 days ago", "Feb 2", "not a date", "2022-13-01", "2021-02-30", True, None, [2022]],
+)
 def test_dates_refuses_what_is_not_an_absolute_date(given):
     with pytest.raises(ValueError):
         parse_publication_date(given)

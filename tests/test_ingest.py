@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import dump
+
 from dateline import Config, Store, ingest
 from dateline.pipeline.ingest import StrictReject
 from dateline.testing import BAD_KINDS, write_corpus
@@ -96,7 +96,18 @@ def test_ingest_killed_midway_then_rerun_equals_uninterrupted(tmp_path):
     clean.close()
 
     db = tmp_path / "killed.db"
-    cmd = [sys.executable, "-m", "dateline", "ingest", str(manifest.root), "--db", str(db), "--quiet", "--set", "ingest.batch_size=50"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "dateline",
+        "ingest",
+        str(manifest.root),
+        "--db",
+        str(db),
+        "--quiet",
+        "--set",
+        "ingest.batch_size=50",
+    ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(cmd, env=env)
     deadline = time.monotonic() + 120
@@ -132,14 +143,27 @@ def test_ingest_reader_process_while_writer_writes(tmp_path):
     manifest = write_corpus(tmp_path / "corpus", 1500, bad_fraction=0.0, seed=4)
     db = tmp_path / "wal.db"
     Store(str(db)).close()
-    cmd = [sys.executable, "-m", "dateline", "ingest", str(manifest.root), "--db", str(db), "--quiet", "--set", "ingest.batch_size=20"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "dateline",
+        "ingest",
+        str(manifest.root),
+        "--db",
+        str(db),
+        "--quiet",
+        "--set",
+        "ingest.batch_size=20",
+    ]
     writer = subprocess.Popen(cmd)
     reads = 0
     try:
         while writer.poll() is None:
             out = subprocess.run(
                 [sys.executable, "-m", "dateline", "stats", "--db", str(db), "--format", "json"],
-                capture_output=True, text=True, timeout=60,
+                capture_output=True,
+                text=True,
+                timeout=60,
             )
             assert out.returncode == 0, out.stderr
             reads += 1

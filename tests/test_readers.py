@@ -105,7 +105,9 @@ def test_readers_gzip_whatever_the_name(tmp_path):
 
 def test_readers_jsonl_records_and_rejects(tmp_path):
     lines = [
-        json.dumps({"id": 7, "date": "2022-02-02", "url": "https://www.example.com/a", "title": "T", "text": "  Exact text.\n"}),
+        json.dumps(
+            {"id": 7, "date": "2022-02-02", "url": "https://www.example.com/a", "title": "T", "text": "  Exact text.\n"}
+        ),
         "",
         "{not json",
         "[1, 2]",
@@ -152,7 +154,11 @@ def test_readers_jsonl_bad_bytes_reject_one_line(tmp_path):
 def test_readers_json_array_and_object(tmp_path):
     arr = [{"text": "One", "date": "2022-02-02"}, 3, {"text": "Two", "date": "2022-02-03"}]
     records = read(write(tmp_path, "a.json", json.dumps(arr)))
-    assert [getattr(r, "text", r.reason if isinstance(r, Reject) else None) for r in records] == ["One", "bad_json", "Two"]
+    assert [getattr(r, "text", r.reason if isinstance(r, Reject) else None) for r in records] == [
+        "One",
+        "bad_json",
+        "Two",
+    ]
     assert one(write(tmp_path, "b.json", json.dumps({"text": "Solo", "date": "2022"}))).date.precision == "year"
     assert one(write(tmp_path, "c.json", "[{oops")).reason == "bad_json"
 

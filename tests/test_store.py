@@ -37,7 +37,13 @@ def test_store_add_batch_is_idempotent(fresh_store):
     first = fresh_store.add_batch(run, batch)
     assert (first.new_articles, first.new_publications, first.rejects) == (2, 2, 1)
     second = fresh_store.add_batch(fresh_store.begin_run("test", {}), batch)
-    assert (second.new_articles, second.new_publications, second.duplicates, second.rejects, second.rejects_seen) == (0, 0, 2, 0, 1)
+    assert (second.new_articles, second.new_publications, second.duplicates, second.rejects, second.rejects_seen) == (
+        0,
+        0,
+        2,
+        0,
+        1,
+    )
     assert fresh_store.stats().articles == 2 and fresh_store.stats().publications == 2
 
 
@@ -92,6 +98,7 @@ def test_store_queries_filter_and_find(fresh_store):
             art("More talks", "2022-03-10", outlet="a", title="Summit"),
         ],
     )
+
     def ids(**kw):
         return [r["preview"] for r in fresh_store.articles(ArticleQuery(**kw))]
 

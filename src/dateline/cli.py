@@ -6,9 +6,9 @@ import os
 import shlex
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
@@ -17,7 +17,7 @@ from . import __version__
 from .config import defaults_toml, load_config
 from .errors import ConfigError, DatelineError
 from .model import REJECT_REASONS
-from .output import FORMATS, console, emit, err_console, safe_text
+from .output import console, emit, err_console, safe_text
 
 app = typer.Typer(
     name="dateline",
@@ -29,19 +29,19 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     parquet = "parquet"
 
 
-class InputFormat(str, Enum):
+class InputFormat(StrEnum):
     text = "text"
     jsonl = "jsonl"
     json = "json"
@@ -51,7 +51,7 @@ class InputFormat(str, Enum):
 
 # Shared options, defined once.
 DbOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--db",
         envvar="DATELINE_DB",
@@ -59,20 +59,35 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: table for people, json (one object a line) or csv.")]
-SinceOption = Annotated[Optional[str], typer.Option("--since", help="Only articles dated on or after this day (YYYY-MM-DD).")]
-UntilOption = Annotated[Optional[str], typer.Option("--until", help="Only articles dated on or before this day (YYYY-MM-DD).")]
-OutletOption = Annotated[Optional[str], typer.Option("--outlet", help="Only articles published by this outlet (any publication).")]
-SearchOption = Annotated[Optional[str], typer.Option("--search", "-s", help="Only articles whose text or title contains this (case-insensitive).")]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Output: table for people, json (one object a line) or csv.")
+]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="Only articles dated on or after this day (YYYY-MM-DD).")
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", help="Only articles dated on or before this day (YYYY-MM-DD).")
+]
+OutletOption = Annotated[
+    str | None, typer.Option("--outlet", help="Only articles published by this outlet (any publication).")
+]
+SearchOption = Annotated[
+    str | None,
+    typer.Option("--search", "-s", help="Only articles whose text or title contains this (case-insensitive)."),
+]
 ConfigOption = Annotated[
-    Optional[Path],
-    typer.Option("--config", envvar="DATELINE_CONFIG", help="A TOML settings file; see `dateline config`.", show_default=False),
+    Path | None,
+    typer.Option(
+        "--config", envvar="DATELINE_CONFIG", help="A TOML settings file; see `dateline config`.", show_default=False
+    ),
 ]
 SetOption = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option("--set", help="Override one setting, KEY=VALUE (repeatable), e.g. --set ingest.max_chars=200000."),
 ]
-SqlEchoOption = Annotated[bool, typer.Option("--sql-trace", help="Log every SQL statement to stderr (debugging).", hidden=True)]
+SqlEchoOption = Annotated[
+    bool, typer.Option("--sql-trace", help="Log every SQL statement to stderr (debugging).", hidden=True)
+]
 
 
 def _store(db: str | None, echo: bool = False):
@@ -92,7 +107,9 @@ def _day(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ConfigError(f"{option} {value!r} is not a day; write it as YYYY-MM-DD, e.g. {option} 2022-02-01") from None
+        raise ConfigError(
+            f"{option} {value!r} is not a day; write it as YYYY-MM-DD, e.g. {option} 2022-02-01"
+        ) from None
 
 
 def _query(since, until, outlet, search, limit=None, offset=0):
@@ -134,11 +151,21 @@ class _RichProgress:
 
 @app.command(epilog="Example: dateline ingest articles/ 'dumps/*.jsonl' --db news.db")
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories (read recursively), quoted glob patterns, or - for stdin.", show_default=False)],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, directories (read recursively), quoted glob patterns, or - for stdin.", show_default=False
+        ),
+    ],
     db: DbOption = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first rejected file or record (it is still recorded).")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Stop at the first rejected file or record (it is still recorded).")
+    ] = False,
     input_format: Annotated[
-        Optional[InputFormat], typer.Option("--input-format", help="Read every input as this format (default: from each file's name, else its content).")
+        InputFormat | None,
+        typer.Option(
+            "--input-format", help="Read every input as this format (default: from each file's name, else its content)."
+        ),
     ] = None,
     config: ConfigOption = None,
     set_: SetOption = None,
@@ -209,7 +236,9 @@ def articles(
     columns = ["article_id", "date", "outlets", "num_publications", "title", "preview"]
     emit(rows, columns, fmt.value)
     if total is not None:
-        err_console.print(f"{len(rows)} of {total} article(s)" + (" (use --limit/--offset for more)" if total > len(rows) else ""))
+        err_console.print(
+            f"{len(rows)} of {total} article(s)" + (" (use --limit/--offset for more)" if total > len(rows) else "")
+        )
 
 
 @app.command(epilog="Example: dateline show 3f2a9c1e")
@@ -228,20 +257,32 @@ def show(
         return
     console.print(safe_text(article["title"] or "(no title)", "bold"))
     console.print(
-        safe_text(f"{article['article_id']} · {article['date_value']} ({article['date_precision']}) · {article['n_chars']:,} characters", "dim")
+        safe_text(
+            f"{article['article_id']} · {article['date_value']} ({article['date_precision']}) · {article['n_chars']:,} characters",
+            "dim",
+        )
     )
     console.print()
     console.print(safe_text(article["text"]))
     console.print()
-    emit(pubs, ["date_value", "outlet", "url", "source_path", "source_location", "source_id"], "table", title="Publications")
+    emit(
+        pubs,
+        ["date_value", "outlet", "url", "source_path", "source_location", "source_id"],
+        "table",
+        title="Publications",
+    )
 
 
 @app.command(epilog="Example: dateline rejects --reason bad_date --format csv")
 def rejects(
     db: DbOption = None,
-    reason: Annotated[Optional[str], typer.Option("--reason", help=f"Only this reason: {', '.join(REJECT_REASONS)}.")] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Include rejects resolved since (a later run stored the fixed record).")] = False,
-    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help=f"Only this reason: {', '.join(REJECT_REASONS)}.")
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Include rejects resolved since (a later run stored the fixed record).")
+    ] = False,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List the files and records that were rejected, with where and why."""
@@ -302,7 +343,10 @@ def runs(
 def export(
     kind: Annotated[str, typer.Argument(help="What to export: articles.", show_default=False)],
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl, csv or parquet.")] = ExportFormat.jsonl,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (default: standard output; parquet needs a file).")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (default: standard output; parquet needs a file)."),
+    ] = None,
     db: DbOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -344,7 +388,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """Turn dated news articles into a record of who did what to whom, when and where."""
 
@@ -354,10 +400,12 @@ def main() -> None:
     try:
         app()
     except DatelineError as exc:
-        err_console.print(safe_text(f"dateline: error: {exc}"))
+        err_console.print(safe_text(f"dateline: error: {exc}"), soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err_console.print("dateline: interrupted; what was stored is kept: run the same command again to finish")
+        err_console.print(
+            "dateline: interrupted; what was stored is kept: run the same command again to finish", soft_wrap=True
+        )
         sys.exit(130)
     except BrokenPipeError:
         # Output piped to a program that stopped reading (| head): not an error.
@@ -366,7 +414,7 @@ def main() -> None:
         sys.exit(0)
     except OSError as exc:
         where = f" {exc.filename!r}" if exc.filename else ""
-        err_console.print(safe_text(f"dateline: error: cannot use{where}: {exc.strerror or exc}"))
+        err_console.print(safe_text(f"dateline: error: cannot use{where}: {exc.strerror or exc}"), soft_wrap=True)
         sys.exit(1)
     except Exception as exc:  # a traceback is a bug: say so, in one line, and show it on request
         if os.environ.get("DATELINE_DEBUG"):
@@ -375,7 +423,8 @@ def main() -> None:
             safe_text(
                 f"dateline: internal error: {type(exc).__name__}: {exc}. This is a bug: please report it; "
                 "set DATELINE_DEBUG=1 to see the traceback"
-            )
+            ),
+            soft_wrap=True,
         )
         sys.exit(70)
 

@@ -51,7 +51,7 @@ class Setting:
                 out = self.type(value)
         except (TypeError, ValueError):
             raise ConfigError(
-                f"setting {self.name} = {value!r} (from {origin}) is not a {self.type.__name__}; "
+                f"setting {self.name} = {value!r} (from {origin}) is not {_TYPE_NAMES[self.type]}; "
                 f"e.g. {self.name}={json.dumps(self.default)}"
             ) from None
         if self.choices is not None and out not in self.choices:
@@ -61,6 +61,8 @@ class Setting:
             raise ConfigError(f"setting {self.name} = {value!r} (from {origin}) must be >= {self.minimum}")
         return out
 
+
+_TYPE_NAMES = {int: "an integer", str: "a string", bool: "true or false", float: "a number"}
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(

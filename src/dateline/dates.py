@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
@@ -67,7 +67,7 @@ def parse_publication_date(value: object, date_order: str = "MDY") -> Publicatio
         raise ValueError(f"expected a date, got {value!r}")
     if isinstance(value, int | float):
         try:
-            dt = datetime.fromtimestamp(value, tz=timezone.utc)
+            dt = datetime.fromtimestamp(value, tz=UTC)
         except (OverflowError, OSError, ValueError) as exc:
             raise ValueError(f"epoch seconds {value!r} out of range") from exc
         return _from_datetime(dt, with_seconds=True)
@@ -122,9 +122,7 @@ def _parse_prose(text: str, date_order: str) -> PublicationDate:
     data = _prose_parser(date_order).get_date_data(text)
     dt = data.date_obj
     if dt is None:
-        raise ValueError(
-            f"{text!r} is not a date dateline can read; use ISO 8601 (2022-02-02 or 2022-02-02T10:30:00Z)"
-        )
+        raise ValueError(f"{text!r} is not a date dateline can read; use ISO 8601 (2022-02-02 or 2022-02-02T10:30:00Z)")
     if data.period == "time":
         return _from_datetime(dt, with_seconds=dt.second != 0)
     if data.period == "year":

@@ -56,7 +56,9 @@ def _text(rng: random.Random, serial: int) -> str:
     return f"Report {serial}. " + " ".join(sentences)
 
 
-def write_corpus(root: str | Path, n: int, bad_fraction: float = 0.05, seed: int = 0, max_chars: int = 1_000_000) -> CorpusManifest:
+def write_corpus(
+    root: str | Path, n: int, bad_fraction: float = 0.05, seed: int = 0, max_chars: int = 1_000_000
+) -> CorpusManifest:
     """Write ``n`` files under ``root``: dateline text files in sub-folders, with bad ones mixed in.
 
     About ``bad_fraction`` of the files are bad, cycling through :data:`BAD_KINDS`; a
@@ -81,7 +83,9 @@ def write_corpus(root: str | Path, n: int, bad_fraction: float = 0.05, seed: int
         if i in bad_slots:
             kind = kinds[bad_seen % len(kinds)]
             bad_seen += 1
-            name = f"bad_{i:06d}_{kind}" + (".jsonl" if kind == "bad_json" else ".csv" if kind == "csv_missing" else ".txt")
+            name = f"bad_{i:06d}_{kind}" + (
+                ".jsonl" if kind == "bad_json" else ".csv" if kind == "csv_missing" else ".txt"
+            )
             path = folder / name
             body = _text(rng, i)
             if kind == "no_date":
@@ -111,8 +115,13 @@ def write_corpus(root: str | Path, n: int, bad_fraction: float = 0.05, seed: int
             if form < 0.8:
                 (folder / f"a_{i:06d}.txt").write_text(f" date {day.isoformat()} {body}", encoding="utf-8")
             elif form < 0.9:
-                record = {"id": f"doc-{i}", "date": f"{day.isoformat()}T{rng.randint(0, 23):02d}:00:00Z",
-                          "url": f"https://www.outlet{rng.randint(1, 9)}.example/{i}", "title": f"Report {i}", "text": body}
+                record = {
+                    "id": f"doc-{i}",
+                    "date": f"{day.isoformat()}T{rng.randint(0, 23):02d}:00:00Z",
+                    "url": f"https://www.outlet{rng.randint(1, 9)}.example/{i}",
+                    "title": f"Report {i}",
+                    "text": body,
+                }
                 (folder / f"a_{i:06d}.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
             else:
                 data = f"date {day.isoformat()}\n{body}\n".encode()

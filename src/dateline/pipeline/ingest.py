@@ -11,8 +11,8 @@ from typing import Protocol
 from ..config import Config
 from ..errors import DatelineError
 from ..model import Article, Reject
-from ..store import BatchResult, Store
 from ..readers import expand_paths, read_source
+from ..store import BatchResult, Store
 
 logger = logging.getLogger(__name__)
 

@@ -44,7 +44,7 @@ _NOT_ARTICLES = frozenset(
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "text": ("text", "body", "content", "article"),
     "date": ("date", "published", "published_at", "publish_date", "pubdate", "datetime", "timestamp"),
-    "id": ("id", "doc_id", "document_id", "article_id", "uuid"),
+    "id": ("id", "source_id", "doc_id", "document_id", "uuid"),
     "url": ("url", "link", "uri"),
     "outlet": ("outlet", "source", "site", "publisher", "domain"),
     "title": ("title", "headline"),
@@ -143,7 +143,9 @@ class _Checker:
         self.max_chars = config["ingest.max_chars"]
         self.date_order = config["ingest.date_order"]
 
-    def article(self, path: str, location: str | None, fields: dict[str, Any], raw: str | bytes = "") -> Article | Reject:
+    def article(
+        self, path: str, location: str | None, fields: dict[str, Any], raw: str | bytes = ""
+    ) -> Article | Reject:
         def reject(reason: str, message: str) -> Reject:
             return Reject(path, reason, message, location, _snippet(raw) if raw else None)
 
@@ -387,7 +389,9 @@ def _json_record(text: str, path: str, location: str, checker: _Checker) -> Arti
         message = getattr(exc, "msg", "too deeply nested")
         return Reject(path, "bad_json", f"malformed JSON: {message}", location, _snippet(text))
     if not isinstance(record, dict):
-        return Reject(path, "bad_json", f"expected a JSON object, got {type(record).__name__}", location, _snippet(text))
+        return Reject(
+            path, "bad_json", f"expected a JSON object, got {type(record).__name__}", location, _snippet(text)
+        )
     return checker.article(path, location, _canonical_fields(record), raw=text)
 
 

@@ -9,7 +9,7 @@ same history as an old one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, inspect, select
 
@@ -20,9 +20,7 @@ Migration = tuple[str, Callable[[Connection], None]]
 
 
 def _initial(conn: Connection) -> None:
-    schema.metadata.create_all(
-        conn, tables=[schema.runs, schema.articles, schema.publications, schema.rejects]
-    )
+    schema.metadata.create_all(conn, tables=[schema.runs, schema.articles, schema.publications, schema.rejects])
 
 
 MIGRATIONS: list[Migration] = [
@@ -63,7 +61,7 @@ def migrate(engine) -> list[str]:
             step(conn)
             conn.execute(
                 schema.schema_migrations.insert().values(
-                    name=name, applied_at=datetime.now(timezone.utc).isoformat(timespec="microseconds")
+                    name=name, applied_at=datetime.now(UTC).isoformat(timespec="microseconds")
                 )
             )
         new.append(name)

@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -51,7 +51,7 @@ def resolve_url(db: str | None) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -163,12 +163,12 @@ class Store:
         try:
             engine = create_engine(parsed, **kwargs)
         except NoSuchModuleError:
-            raise ConfigError(f"unsupported database URL {self.display_url!r}; use sqlite:///FILE or postgresql://…") from None
+            raise ConfigError(
+                f"unsupported database URL {self.display_url!r}; use sqlite:///FILE or postgresql://…"
+            ) from None
         except ModuleNotFoundError as exc:
             if parsed.get_backend_name() == "postgresql":
-                raise StorageError(
-                    "PostgreSQL needs the psycopg driver: pip install 'dateline[postgres]'"
-                ) from None
+                raise StorageError("PostgreSQL needs the psycopg driver: pip install 'dateline[postgres]'") from None
             raise StorageError(f"missing database driver: {exc.name}") from None
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
@@ -262,7 +262,9 @@ class Store:
         stored = {
             row.article_id: row
             for row in conn.execute(
-                select(articles.c.article_id, articles.c.text, articles.c.date).where(articles.c.article_id.in_(art_ids))
+                select(articles.c.article_id, articles.c.text, articles.c.date).where(
+                    articles.c.article_id.in_(art_ids)
+                )
             )
         }
         new_articles: dict[str, dict[str, Any]] = {}
@@ -277,7 +279,9 @@ class Store:
             if a.article_id in stored:
                 canonical_text = stored[a.article_id].text
                 old_day = stored[a.article_id].date
-                if a.date.day < old_day and (a.article_id not in earlier or a.date.day < earlier[a.article_id].date.day):
+                if a.date.day < old_day and (
+                    a.article_id not in earlier or a.date.day < earlier[a.article_id].date.day
+                ):
                     earlier[a.article_id] = a
                 result.republished += 1
             elif a.article_id in new_articles:
@@ -469,15 +473,15 @@ class Store:
         if not key or any(c not in "0123456789abcdef" for c in key):
             raise NotFound(f"no article {article_id!r}: ids are hexadecimal; list them with `dateline articles`")
         with self._read() as conn:
-            rows = conn.execute(
-                select(articles).where(articles.c.article_id.like(key + "%")).limit(2)
-            ).mappings().all()
+            rows = conn.execute(select(articles).where(articles.c.article_id.like(key + "%")).limit(2)).mappings().all()
             if not rows:
                 raise NotFound(f"no article {article_id!r} in {self.display_url}; list them with `dateline articles`")
             if len(rows) > 1:
                 raise NotFound(f"article id prefix {article_id!r} matches several articles; give more digits")
             article = dict(rows[0])
-            article["publications"] = self._publications_of(conn, [article["article_id"]]).get(article["article_id"], [])
+            article["publications"] = self._publications_of(conn, [article["article_id"]]).get(
+                article["article_id"], []
+            )
         return article
 
     def iter_publications(self, query: ArticleQuery | None = None, with_text: bool = True) -> Iterator[dict[str, Any]]:
@@ -525,7 +529,9 @@ class Store:
                 out["story_id"] = None  # filled once story clustering exists
                 yield out
 
-    def rejects(self, include_resolved: bool = False, reason: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def rejects(
+        self, include_resolved: bool = False, reason: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         """Recorded rejects, in the order they were met."""
         stmt = select(rejects).order_by(rejects.c.reject_id)
         if not include_resolved:

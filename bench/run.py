@@ -1,0 +1,159 @@
+"""dateline benchmarks: one entry point that measures and writes docs/benchmarks.md.
+
+    make bench                       # or: .venv/bin/python bench/run.py [--n 10000] [--no-write]
+
+Figures are ratios and rates measured in one run on one machine, never timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dateline import Config, Store, __version__, ingest
+from dateline.readers import expand_paths, read_source
+from dateline.testing import write_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("DATELINE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
+
+
+def _timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def _read_only(root: Path) -> int:
+    config = Config()
+    n = 0
+    for source in expand_paths([str(root)]):
+        for _ in read_source(source, config):
+            n += 1
+    return n
+
+
+def _pg_store():
+    try:
+        import psycopg
+
+        plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(plain, autocommit=True, connect_timeout=3) as conn:
+            conn.execute("DROP SCHEMA IF EXISTS dateline_bench CASCADE")
+            conn.execute("CREATE SCHEMA dateline_bench")
+        return Store(PG_URL + "?options=-csearch_path%3Ddateline_bench")
+    except Exception as exc:  # no server here: the PostgreSQL rows are left out
+        print(f"PostgreSQL not measured: {exc}", file=sys.stderr)
+        return None
+
+
+def bench_ingest(n: int) -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        manifest = write_corpus(tmp / "files", n, bad_fraction=0.05, seed=7)
+        good = n - len(manifest.bad)
+        # The same good texts as one JSONL file.
+        jsonl = tmp / "all.jsonl"
+        with jsonl.open("w", encoding="utf-8") as f:
+            for i, text in enumerate(manifest.good_texts):
+                f.write(
+                    json.dumps({"id": i, "date": "2022-02-02", "url": f"https://e.example/{i}", "text": text}) + "\n"
+                )
+
+        t_read, records = _timed(lambda: _read_only(manifest.root))
+        rows.append({"what": f"read {n:,} files, no store (readers only)", "seconds": t_read, "records": records})
+
+        store = Store(str(tmp / "bench.db"))
+        t_ingest, _ = _timed(lambda: ingest([str(manifest.root)], store))
+        rows.append({"what": f"ingest {n:,} files into SQLite (5% bad)", "seconds": t_ingest, "records": records})
+        t_again, _ = _timed(lambda: ingest([str(manifest.root)], store))
+        rows.append({"what": "re-ingest the same files (nothing new)", "seconds": t_again, "records": records})
+        store.close()
+
+        store = Store(str(tmp / "bench-jsonl.db"))
+        t_jsonl, _ = _timed(lambda: ingest([str(jsonl)], store))
+        rows.append(
+            {"what": f"ingest one JSONL file of {good:,} rows into SQLite", "seconds": t_jsonl, "records": good}
+        )
+        store.close()
+
+        pg = _pg_store()
+        if pg is not None:
+            t_pg, _ = _timed(lambda: ingest([str(manifest.root)], pg))
+            rows.append(
+                {"what": f"ingest {n:,} files into PostgreSQL (local server)", "seconds": t_pg, "records": records}
+            )
+            pg.close()
+        for row in rows:
+            row["per_second"] = row["records"] / row["seconds"]
+        read_rate = rows[0]["per_second"]
+        for row in rows:
+            row["vs_read"] = row["per_second"] / read_rate
+        shutil.rmtree(tmp / "files", ignore_errors=True)
+    return rows
+
+
+def render(rows: list[dict], n: int) -> str:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+    lines = [
+        "# Benchmarks",
+        "",
+        "Measured by `make bench` (`python bench/run.py`), which rewrites this file. Rates and ratios",
+        "come from one run on one machine; rerun on yours to compare.",
+        "",
+        f"Machine: {_machine()}. dateline {__version__}, {stamp}.",
+        "",
+        "## Ingest (readers and store, no NLP)",
+        "",
+        f"A generated corpus of {n:,} files (`dateline.testing.write_corpus`, seed 7): 80% dateline",
+        "text files, 10% one-row JSONL, 10% gzip text, 5% bad files of eight kinds; about 600",
+        "characters of text each. `vs read` is the rate relative to reading the same files without",
+        "storing them (1.0 = storing costs nothing).",
+        "",
+        "| step | records | seconds | records/s | vs read |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['what']} | {r['records']:,} | {r['seconds']:.2f} | {r['per_second']:,.0f} | {r['vs_read']:.2f} |"
+        )
+    lines += ["", "Command: `make bench` (or `.venv/bin/python bench/run.py --n 10000`).", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000, help="files in the generated corpus")
+    parser.add_argument("--no-write", action="store_true", help="print the table, do not rewrite docs/benchmarks.md")
+    args = parser.parse_args()
+    rows = bench_ingest(args.n)
+    text = render(rows, args.n)
+    print(text)
+    if not args.no_write:
+        (ROOT / "docs" / "benchmarks.md").write_text(text, encoding="utf-8")
+        print(f"wrote {ROOT / 'docs' / 'benchmarks.md'}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+import json
+import sys
+
+import pytest
+
+from dateline.cli import app, main
+
+
+@pytest.fixture
+def run(monkeypatch, capsys, tmp_path):
+    """Run the dateline CLI in-process: returns (exit code, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATELINE_DB", raising=False)
+    monkeypatch.delenv("DATELINE_CONFIG", raising=False)
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["dateline", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def _one_line_error(err: str) -> str:
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) >= 1 and lines[0].startswith("dateline: error:"), err
+    assert "Traceback" not in err
+    return " ".join(lines)
+
+
+def test_cli_demo_flow(run, sample_articles):
+    code, out, _ = run("ingest", str(sample_articles[0].parent))
+    assert code == 0 and "2 new article(s)" in out
+    code, out, _ = run("ingest", str(sample_articles[0].parent))
+    assert code == 0 and "0 new article(s)" in out and "2 already stored" in out
+    code, out, _ = run("articles", "--format", "json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["date"] for r in rows] == ["2022-02-02", "2022-02-03"]
+    code, out, _ = run("show", rows[1]["article_id"][:8])
+    assert code == 0 and "Kyiv" in out and "2022-02-03" in out
+    code, out, _ = run("stats", "--format", "json")
+    assert json.loads(out)["articles"] == 2
+    code, out, _ = run("articles", "--search", "trabzon", "--format", "csv")
+    assert code == 0 and out.count("\n") == 2  # header + one article
+
+
+def test_cli_rejects_listed_and_reported(run, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("no header here")
+    (tmp_path / "in" / "b.jsonl").write_text('{"text": "x", "date": "2022-02-02"}\n{bad\n')
+    code, out, _ = run("ingest", "in")
+    assert code == 0 and "2 rejected" in out and "no_date" in out and "dateline rejects" in out
+    code, out, _ = run("rejects", "--format", "json")
+    got = sorted((json.loads(line)["reason"], json.loads(line)["source_location"]) for line in out.splitlines())
+    assert got == [("bad_json", "line 2"), ("no_date", "")]
+    code, out, _ = run("rejects", "--reason", "bad_json", "--format", "csv")
+    assert code == 0 and out.count("\n") == 2
+
+
+def test_cli_strict_exits_nonzero(run, tmp_path):
+    (tmp_path / "a.txt").write_text("no header")
+    code, _, err = run("ingest", "a.txt", "--strict")
+    assert code == 1 and "stopped at the first reject" in _one_line_error(err)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needle"),
+    [
+        (["ingest", "missing.txt"], 2, "no such file"),
+        (["ingest", "nothing/*.txt"], 2, "no files match"),
+        (["ingest", "x", "--set", "ingest.max_chars=lots"], 2, "not an integer"),
+        (["ingest", "x", "--set", "ingest.max_char=5"], 2, "did you mean ingest.max_chars"),
+        (["ingest", "x", "--set", "novalue"], 2, "KEY=VALUE"),
+        (["ingest", "x", "--config", "nope.toml"], 2, "not found"),
+        (["articles", "--since", "yesterday"], 2, "YYYY-MM-DD"),
+        (["articles", "--db", "no/such/dir/x.db"], 1, "does not exist"),
+        (["articles", "--db", "postgresql://nobody@127.0.0.1:1/x?connect_timeout=2"], 1, "cannot open the database"),
+        (["articles", "--db", "mysql+nosuchdriver://x/y"], 2, "unsupported database URL"),
+        (["show", "abcdef"], 3, "no article"),
+        (["show", "not-hex"], 3, "hexadecimal"),
+        (["rejects", "--reason", "whatever"], 2, "choose"),
+        (["export", "stories"], 2, "unknown export kind"),
+        (["export", "articles", "--format", "parquet"], 2, "-o FILE"),
+        (["export", "articles", "-o", "no/dir/out.jsonl"], 2, "does not exist"),
+    ],
+)
+def test_cli_user_errors_are_one_line(run, args, code, needle):
+    got, _, err = run(*args)
+    assert got == code, err
+    assert needle in _one_line_error(err)
+    assert len([ln for ln in err.splitlines() if ln.strip()]) == 1, err
+
+
+def test_cli_bad_config_file_and_options(run, tmp_path):
+    (tmp_path / "bad.toml").write_text("[ingest\n")
+    code, _, err = run("ingest", "x", "--config", "bad.toml")
+    assert code == 2 and "not valid TOML" in _one_line_error(err)
+    (tmp_path / "ok.toml").write_text("[ingest]\nmax_chars = 12\n")
+    code, out, _ = run("config", "--config", "ok.toml", "--set", "ingest.batch_size=9")
+    assert code == 0 and "max_chars = 12" in out and "batch_size = 9" in out
+    code, _, err = run("articles", "--format", "xml")
+    assert code == 2 and "Traceback" not in err
+
+
+def test_cli_every_command_help_ends_with_example(run):
+    for name in [c.name or c.callback.__name__ for c in app.registered_commands]:
+        code, out, _ = run(name, "--help")
+        assert code == 0
+        tail = [ln.strip() for ln in out.splitlines() if ln.strip()][-1]
+        assert tail.startswith("Example: dateline " + name), (name, tail)
+
+
+def test_cli_show_escapes_untrusted_text(run, tmp_path):
+    evil = {"text": "[bold red]markup[/] and \x1b[31mANSI\x1b[0m", "date": "2022-02-02", "title": "[link=x]t[/link]"}
+    (tmp_path / "e.jsonl").write_text(json.dumps(evil) + "\n")
+    run("ingest", "e.jsonl")
+    _, out, _ = run("articles", "--format", "json")
+    article_id = json.loads(out)["article_id"]
+    code, out, _ = run("show", article_id)
+    assert code == 0
+    assert "[bold red]markup[/]" in out and "[link=x]t[/link]" in out, "markup is shown literally"
+    assert "\x1b" not in out, "control characters never reach the terminal"
+
+
+def test_cli_export_formats(run, sample_articles, tmp_path):
+    run("ingest", str(sample_articles[0].parent))
+    code, out, _ = run("export", "articles")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 2
+    assert set(rows[0]) >= {"article_id", "source_id", "date", "url", "outlet", "title", "source_path", "story_id"}
+    code, out, _ = run("export", "articles", "--format", "csv", "--since", "2022-02-03")
+    assert code == 0 and out.count("\n") >= 2 and out.startswith("article_id,")
+    code, _, err = run("export", "articles", "--format", "parquet", "-o", "a.parquet")
+    assert code == 0 and "wrote 2" in err and (tmp_path / "a.parquet").exists()
+
+
+def test_cli_version(run):
+    code, out, _ = run("--version")
+    assert code == 0 and out.startswith("dateline ")
