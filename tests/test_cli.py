@@ -142,3 +142,24 @@ def test_cli_export_formats(run, sample_articles, tmp_path):
 def test_cli_version(run):
     code, out, _ = run("--version")
     assert code == 0 and out.startswith("dateline ")
+
+
+def test_cli_ingest_from_stdin(run, monkeypatch):
+    import io
+
+    data = b'{"text": "Piped in.", "date": "2022-02-02", "url": "https://www.example.org/p"}\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))))
+    code, out, _ = run("ingest", "-")
+    assert code == 0 and "1 new article(s)" in out
+    code, out, _ = run("export", "articles")
+    row = json.loads(out)
+    assert (row["source_path"], row["outlet"], row["text"]) == ("-", "example.org", "Piped in.")
+
+
+def test_cli_show_json_has_publications(run, sample_articles):
+    run("ingest", str(sample_articles[0]))
+    _, out, _ = run("articles", "--format", "json")
+    code, out, _ = run("show", json.loads(out)["article_id"], "--format", "json")
+    shown = json.loads(out)
+    assert code == 0 and shown["date"] == "2022-02-02"
+    assert [p["source_path"] for p in shown["publications"]] == [str(sample_articles[0])]

@@ -198,10 +198,10 @@ def ingest(
         return
     c = report.counts
     console.print(
-        f"{report.sources} input(s), {report.records} record(s): "
-        f"[bold]{c.new_articles}[/] new article(s), {c.new_publications} new publication(s) "
-        f"({c.republished} of a text already seen), {c.duplicates} already stored, "
-        f"[bold]{len(report.rejects)}[/] rejected ({c.rejects} new)."
+        f"{report.sources:,} input(s), {report.records:,} record(s): "
+        f"[bold]{c.new_articles:,}[/] new article(s), {c.new_publications:,} new publication(s) "
+        f"({c.republished:,} of a text already seen), {c.duplicates:,} already stored, "
+        f"[bold]{len(report.rejects):,}[/] rejected ({c.rejects:,} new)."
     )
     if report.rejects:
         shown = report.rejects[:10]
@@ -232,9 +232,16 @@ def articles(
         rows = store.articles(query)
         total = store.count_articles(query) if fmt == OutputFormat.table else None
     for row in rows:
-        row["preview"] = " ".join(row["preview"].split())[:90]
-    columns = ["article_id", "date", "outlets", "num_publications", "title", "preview"]
-    emit(rows, columns, fmt.value)
+        row["preview"] = " ".join(row["preview"].split())
+    if fmt == OutputFormat.table:
+        for row in rows:
+            row["headline"] = row["title"] or row["preview"][:100] + "…"
+        columns = ["article_id", "date", "outlets", "num_publications", "headline"]
+        emit(rows, columns, fmt.value, headers={"num_publications": "pubs"})
+    else:
+        columns = ["article_id", "date", "date_value", "date_precision", "outlets"]
+        columns += ["num_publications", "title", "n_chars", "preview"]
+        emit(rows, columns, fmt.value)
     if total is not None:
         err_console.print(
             f"{len(rows)} of {total} article(s)" + (" (use --limit/--offset for more)" if total > len(rows) else "")

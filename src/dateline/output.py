@@ -42,17 +42,27 @@ def _plain(value: Any) -> str:
 
 
 def _jsonable(value: Any) -> Any:
+    """json.dumps fallback: dates (at any depth) as ISO strings."""
     if isinstance(value, date | datetime):
         return value.isoformat()
-    return value
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def emit(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str, title: str | None = None) -> int:
-    """Print rows as a table, JSON lines or CSV (only ``columns``, in that order); return how many."""
+def emit(
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> int:
+    """Print rows as a table, JSON lines or CSV (only ``columns``, in that order); return how many.
+
+    ``headers`` renames columns in the table only; JSON and CSV keep the field names.
+    """
     n = 0
     if fmt == "json":
         for row in rows:
-            sys.stdout.write(json.dumps({c: _jsonable(row.get(c)) for c in columns}, ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, default=_jsonable) + "\n")
             n += 1
         return n
     if fmt == "csv":
@@ -66,7 +76,7 @@ def emit(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str, title
     for c in columns:
         # Ids and dates stay on one line; long text folds.
         whole = c.endswith("_id") or c in {"date", "date_value", "started_at", "finished_at"}
-        table.add_column(c, overflow="fold", no_wrap=whole, min_width=len(c) if whole else None)
+        table.add_column((headers or {}).get(c, c), overflow="fold", no_wrap=whole, min_width=len(c) if whole else None)
     for row in rows:
         table.add_row(*(safe_text(row.get(c)) for c in columns))
         n += 1

@@ -386,7 +386,7 @@ def _json_record(text: str, path: str, location: str, checker: _Checker) -> Arti
     try:
         record = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        message = getattr(exc, "msg", "too deeply nested")
+        message = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "too deeply nested"
         return Reject(path, "bad_json", f"malformed JSON: {message}", location, _snippet(text))
     if not isinstance(record, dict):
         return Reject(
