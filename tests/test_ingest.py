@@ -78,6 +78,22 @@ def test_ingest_10k_corpus_with_bad_files(tmp_path):
     store.close()
 
 
+def _ingest_command(root, db, batch_size: int) -> list[str]:
+    """`dateline ingest` as a separate process, committing every ``batch_size`` records."""
+    return [
+        sys.executable,
+        "-m",
+        "dateline",
+        "ingest",
+        str(root),
+        "--db",
+        str(db),
+        "--quiet",
+        "--set",
+        f"ingest.batch_size={batch_size}",
+    ]
+
+
 def _all_texts(store):
     from sqlalchemy import select
 
@@ -96,18 +112,7 @@ def test_ingest_killed_midway_then_rerun_equals_uninterrupted(tmp_path):
     clean.close()
 
     db = tmp_path / "killed.db"
-    cmd = [
-        sys.executable,
-        "-m",
-        "dateline",
-        "ingest",
-        str(manifest.root),
-        "--db",
-        str(db),
-        "--quiet",
-        "--set",
-        "ingest.batch_size=50",
-    ]
+    cmd = _ingest_command(manifest.root, db, batch_size=50)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(cmd, env=env)
     deadline = time.monotonic() + 120
@@ -143,18 +148,7 @@ def test_ingest_reader_process_while_writer_writes(tmp_path):
     manifest = write_corpus(tmp_path / "corpus", 1500, bad_fraction=0.0, seed=4)
     db = tmp_path / "wal.db"
     Store(str(db)).close()
-    cmd = [
-        sys.executable,
-        "-m",
-        "dateline",
-        "ingest",
-        str(manifest.root),
-        "--db",
-        str(db),
-        "--quiet",
-        "--set",
-        "ingest.batch_size=20",
-    ]
+    cmd = _ingest_command(manifest.root, db, batch_size=20)
     writer = subprocess.Popen(cmd)
     reads = 0
     try:
