@@ -71,6 +71,10 @@ def test_cli_strict_exits_nonzero(run, tmp_path):
 @pytest.mark.parametrize(
     ("args", "code", "needle"),
     [
+        (["ingest"], 2, "Missing argument 'paths'; see: dateline ingest --help"),
+        (["articles", "--format", "xml"], 2, "not one of"),
+        (["articles", "--nope"], 2, "No such option"),
+        (["articles", "--limit", "0"], 2, "greater than or equal to 1"),
         (["ingest", "missing.txt"], 2, "no such file"),
         (["ingest", "nothing/*.txt"], 2, "no files match"),
         (["ingest", "x", "--set", "ingest.max_chars=lots"], 2, "not an integer"),

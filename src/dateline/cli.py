@@ -404,8 +404,19 @@ def _main(
 
 def main() -> None:
     """Entry point: run the app; turn every error a user can cause into one line and an exit code."""
+    command = typer.main.get_command(app)
     try:
-        app()
+        code = command.main(args=sys.argv[1:], prog_name="dateline", standalone_mode=False)
+    except typer.TyperException as exc:  # a usage error: unknown option, bad choice, missing argument
+        exit_code = getattr(exc, "exit_code", 2)
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            console.print(ctx.get_help(), markup=False, highlight=False)  # bare `dateline`: the help
+            sys.exit(0)
+        message = (exc.format_message() if hasattr(exc, "format_message") else str(exc)).rstrip(".")
+        hint = f"; see: {ctx.command_path} --help" if ctx is not None else ""
+        err_console.print(safe_text(f"dateline: error: {message}{hint}"), soft_wrap=True)
+        sys.exit(exit_code)
     except DatelineError as exc:
         err_console.print(safe_text(f"dateline: error: {exc}"), soft_wrap=True)
         sys.exit(exc.exit_code)
@@ -434,6 +445,7 @@ def main() -> None:
             soft_wrap=True,
         )
         sys.exit(70)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
