@@ -258,38 +258,41 @@ class Store:
                 select(publications.c.publication_id).where(publications.c.publication_id.in_(pub_ids))
             ).scalars()
         )
-        art_ids = list({a.article_id: None for a in good})
+        fresh: list[Article] = []
+        for a in good:
+            if a.publication_id in known_pubs:
+                result.duplicates += 1
+            else:
+                known_pubs.add(a.publication_id)
+                fresh.append(a)
+        if not fresh:
+            return
+        # Texts already stored that these new publications republish (reruns never get here).
         stored = {
             row.article_id: row
             for row in conn.execute(
                 select(articles.c.article_id, articles.c.text, articles.c.date).where(
-                    articles.c.article_id.in_(art_ids)
+                    articles.c.article_id.in_({a.article_id for a in fresh})
                 )
             )
         }
         new_articles: dict[str, dict[str, Any]] = {}
         new_pubs: list[dict[str, Any]] = []
-        earlier: dict[str, Article] = {}  # stored articles that get an earlier publication date
-        for a in good:
-            if a.publication_id in known_pubs:
-                result.duplicates += 1
-                continue
-            known_pubs.add(a.publication_id)
-            canonical_text = None
-            if a.article_id in stored:
-                canonical_text = stored[a.article_id].text
-                old_day = stored[a.article_id].date
-                if a.date.day < old_day and (
-                    a.article_id not in earlier or a.date.day < earlier[a.article_id].date.day
-                ):
-                    earlier[a.article_id] = a
+        earliest: dict[str, Article] = {}  # stored articles that get an earlier publication
+        for a in fresh:
+            if a.article_id in stored or a.article_id in new_articles:
                 result.republished += 1
-            elif a.article_id in new_articles:
-                canonical_text = new_articles[a.article_id]["text"]
-                row = new_articles[a.article_id]
-                if a.date.day < row["date"]:
-                    row.update(date=a.date.day, date_value=a.date.value, date_precision=a.date.precision)
-                result.republished += 1
+                if a.article_id in stored:
+                    canonical = stored[a.article_id]
+                    current = earliest[a.article_id].date.day if a.article_id in earliest else canonical.date
+                    if a.date.day < current:
+                        earliest[a.article_id] = a
+                else:
+                    canonical = new_articles[a.article_id]
+                    if a.date.day < canonical["date"]:
+                        canonical.update(date=a.date.day, date_value=a.date.value, date_precision=a.date.precision)
+                canonical_text = canonical["text"] if isinstance(canonical, dict) else canonical.text
+                variant = a.text if a.text != canonical_text else None
             else:
                 new_articles[a.article_id] = {
                     "article_id": a.article_id,
@@ -301,6 +304,7 @@ class Store:
                     "n_chars": len(a.text),
                     "run_id": run_id,
                 }
+                variant = None
             new_pubs.append(
                 {
                     "publication_id": a.publication_id,
@@ -314,7 +318,7 @@ class Store:
                     "source_path": a.source_path,
                     "source_location": a.location,
                     "source_id": a.source_id,
-                    "text_variant": a.text if canonical_text is not None and a.text != canonical_text else None,
+                    "text_variant": variant,
                     "run_id": run_id,
                 }
             )
@@ -331,7 +335,7 @@ class Store:
             )
             result.new_publications += len(new_pubs)
             self._resolve_rejects(conn, run_id, new_pubs)
-        for article_id, a in earlier.items():
+        for article_id, a in earliest.items():
             conn.execute(
                 update(articles)
                 .where(articles.c.article_id == article_id)
