@@ -79,7 +79,7 @@ def test_ingest_10k_corpus_with_bad_files(tmp_path):
 
 
 def _ingest_command(root, db, batch_size: int) -> list[str]:
-    """`dateline ingest` as a separate process, committing every ``batch_size`` records."""
+    """`dateline ingest` (readers and store only) as a separate process, committing every ``batch_size`` records."""
     return [
         sys.executable,
         "-m",
@@ -89,6 +89,7 @@ def _ingest_command(root, db, batch_size: int) -> list[str]:
         "--db",
         str(db),
         "--quiet",
+        "--no-annotate",
         "--set",
         f"ingest.batch_size={batch_size}",
     ]

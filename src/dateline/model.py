@@ -113,4 +113,5 @@ REJECT_REASONS: dict[str, str] = {
     "unsupported": "the file type is not one dateline reads",
     "unreadable": "the file cannot be read (permissions, I/O error)",
     "no_text": "no main text could be extracted from the HTML page",
+    "stage_error": "an annotation stage failed on this article (the other stages' results are kept)",
 }

@@ -7,6 +7,7 @@ Formats are a registry (``EXPORTERS``) that our own formats use too; add one wit
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import sys
@@ -17,7 +18,7 @@ from typing import IO, Any
 from ..errors import ConfigError
 from ..store import ArticleQuery, Store
 
-__all__ = ["export", "register_exporter", "EXPORTERS", "KINDS", "FIELDS"]
+__all__ = ["export", "entity_rows", "register_exporter", "EXPORTERS", "KINDS", "FIELDS"]
 
 #: Fields of each export kind, in order (DESIGN.md's output contract, then extras).
 FIELDS: dict[str, list[str]] = {
@@ -37,17 +38,82 @@ FIELDS: dict[str, list[str]] = {
         "num_outlets",
         "text",
     ],
+    "entities": ["entity_id", "name", "type", "country", "sector", "aliases", "mentions", "geonames_id", "lat", "lon"],
+    "times": [
+        "article_id",
+        "text",
+        "start",
+        "end",
+        "type",
+        "value",
+        "mod",
+        "granularity",
+        "anchored",
+        "range_start",
+        "range_end",
+    ],
 }
 
-_INT_FIELDS = {"num_publications", "num_outlets"}
+_INT_FIELDS = {"num_publications", "num_outlets", "start", "end", "geonames_id"}
+_FLOAT_FIELDS = {"lat", "lon"}
+_BOOL_FIELDS = {"anchored"}
+# Lists and objects: JSON arrays in JSONL; JSON text in a CSV cell or a Parquet string column.
+_NESTED_FIELDS = {"aliases", "mentions"}
 
 Rows = Iterable[dict[str, Any]]
 Writer = Callable[[Rows, list[str], IO[bytes]], int]
 
 
+def entity_rows(mentions: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Entities from mention rows: until cross-document resolution, one entity per label and name.
+
+    ``entity_id`` is stable for a (label, name) pair; ``country`` and ``sector`` stay empty
+    until the actor stage fills them.
+    """
+    from ..model import normalize_text
+
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for m in mentions:
+        name = normalize_text(m["text"])
+        key = (m["label"], name.casefold())
+        entity = groups.get(key)
+        if entity is None:
+            entity_id = hashlib.sha256(f"{key[0]}\x1f{key[1]}".encode()).hexdigest()[:16]
+            entity = groups[key] = {
+                "entity_id": entity_id,
+                "name": name,
+                "type": m["label"],
+                "country": None,
+                "sector": None,
+                "aliases": [],
+                "mentions": [],
+                "geonames_id": None,
+                "lat": None,
+                "lon": None,
+            }
+        if name != entity["name"] and name not in entity["aliases"]:
+            entity["aliases"].append(name)
+        entity["mentions"].append(
+            {"article_id": m["article_id"], "text": m["text"], "start": m["start"], "end": m["end"]}
+        )
+    yield from groups.values()
+
+
+def _time_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for row in store.iter_times():
+        for key in ("range_start", "range_end"):
+            if row[key] is not None:
+                row[key] = row[key].isoformat()
+        yield row
+
+
 def _rows(store: Store, kind: str, query: ArticleQuery | None) -> Iterator[dict[str, Any]]:
     if kind == "articles":
         return store.iter_publications(query)
+    if kind == "entities":
+        return entity_rows(store.mentions())
+    if kind == "times":
+        return _time_rows(store)
     raise ConfigError(f"unknown export kind {kind!r}; choose {', '.join(KINDS)}")
 
 
@@ -63,6 +129,14 @@ def write_jsonl(rows: Rows, fields: list[str], out: IO[bytes]) -> int:
     return n
 
 
+def _cell(field: str, value: Any) -> Any:
+    if value is None:
+        return ""
+    if field in _NESTED_FIELDS:
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
 def write_csv(rows: Rows, fields: list[str], out: IO[bytes]) -> int:
     """CSV with a header row; empty cells for missing values."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
@@ -70,7 +144,7 @@ def write_csv(rows: Rows, fields: list[str], out: IO[bytes]) -> int:
     writer.writeheader()
     n = 0
     for row in rows:
-        writer.writerow({f: "" if row.get(f) is None else row.get(f) for f in fields})
+        writer.writerow({f: _cell(f, row.get(f)) for f in fields})
         n += 1
     text.flush()
     text.detach()
@@ -82,14 +156,27 @@ def write_parquet(rows: Rows, fields: list[str], out: IO[bytes]) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.schema([(f, pa.int64() if f in _INT_FIELDS else pa.string()) for f in fields])
+    def arrow_type(f: str):
+        if f in _INT_FIELDS:
+            return pa.int64()
+        if f in _FLOAT_FIELDS:
+            return pa.float64()
+        if f in _BOOL_FIELDS:
+            return pa.bool_()
+        return pa.string()
+
+    schema = pa.schema([(f, arrow_type(f)) for f in fields])
     n = 0
     with pq.ParquetWriter(out, schema) as writer:
         chunk: list[dict[str, Any]] = []
 
         def flush() -> None:
             if chunk:
-                writer.write_table(pa.Table.from_pylist([{f: r.get(f) for f in fields} for r in chunk], schema=schema))
+                records = [
+                    {f: (json.dumps(r.get(f), ensure_ascii=False) if f in _NESTED_FIELDS else r.get(f)) for f in fields}
+                    for r in chunk
+                ]
+                writer.write_table(pa.Table.from_pylist(records, schema=schema))
                 chunk.clear()
 
         for row in rows:

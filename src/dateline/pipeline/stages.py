@@ -6,6 +6,8 @@ attaches them, so its logic can be tested on hand-built Docs.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -66,36 +68,46 @@ def verb_tense(doc: Doc, start: int, end: int) -> Tense:
     return None
 
 
+class Stage:
+    """Base of dateline's components: ``predict`` then ``set_annotations``; a failure on one
+    article is recorded in ``doc._.dateline.errors`` and the batch goes on."""
+
+    name = "stage"
+
+    def predict(self, doc: Doc):
+        raise NotImplementedError
+
+    def set_annotations(self, doc: Doc, records) -> None:
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Doc:
+        ann = _annotations(doc)
+        try:
+            self.set_annotations(doc, self.predict(doc))
+        except Exception as exc:  # one bad article must not stop a batch: recorded with its stage
+            ann.errors.append({"stage": self.name, "error": f"{type(exc).__name__}: {exc}"})
+        return doc
+
+
 @Language.factory("dateline_entities_v1", requires=["doc.ents"], assigns=["doc._.dateline"])
 def make_entities(nlp: Language, name: str):
     return EntityMentions()
 
 
-class EntityMentions:
+class EntityMentions(Stage):
     """Named-entity mentions with their character spans (statistical NER for now)."""
 
+    name = "entities"
+
     def predict(self, doc: Doc) -> list[Mention]:
-        sentence_of = {}
-        for i, sent in enumerate(doc.sents):
-            sentence_of[sent.start] = i
-        out = []
-        for ent in doc.ents:
-            out.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, _sentence_index(doc, ent.start)))
-        return out
+        starts = [sent.start for sent in doc.sents]
+        return [
+            Mention(ent.start_char, ent.end_char, ent.text, ent.label_, bisect_right(starts, ent.start) - 1)
+            for ent in doc.ents
+        ]
 
     def set_annotations(self, doc: Doc, records: list[Mention]) -> None:
         _annotations(doc).mentions = records
-
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.predict(doc))
-        return doc
-
-
-def _sentence_index(doc: Doc, token_index: int) -> int:
-    for i, sent in enumerate(doc.sents):
-        if sent.start <= token_index < sent.end:
-            return i
-    return 0
 
 
 @Language.factory(
@@ -107,8 +119,10 @@ def make_time_expressions(nlp: Language, name: str):
     return TimeExpressions()
 
 
-class TimeExpressions:
+class TimeExpressions(Stage):
     """Time expressions normalized to TIMEX3 values against the article date (``doc._.dateline.dct``)."""
+
+    name = "time_expressions"
 
     def predict(self, doc: Doc) -> list[Timex]:
         dct = _annotations(doc).dct
@@ -116,7 +130,3 @@ class TimeExpressions:
 
     def set_annotations(self, doc: Doc, records: list[Timex]) -> None:
         _annotations(doc).times = records
-
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.predict(doc))
-        return doc

@@ -23,8 +23,13 @@ def _initial(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.runs, schema.articles, schema.publications, schema.rejects])
 
 
+def _annotations(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.article_annotations, schema.mentions, schema.times])
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
+    ("0002_annotations", _annotations),
 ]
 
 

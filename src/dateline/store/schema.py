@@ -7,6 +7,7 @@ Tables are created and changed only by the named migrations in
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -100,4 +101,53 @@ rejects = Table(
     Column("resolved_run_id", Integer, ForeignKey("runs.run_id")),
     UniqueConstraint("stage", "source_path", "source_location", "reason", name="uq_rejects_place"),
     Index("ix_rejects_source", "source_path", "source_location"),
+)
+
+# Which articles have been annotated, by which run and pipeline (stage versions).
+article_annotations = Table(
+    "article_annotations",
+    metadata,
+    Column("article_id", ID, ForeignKey("articles.article_id"), primary_key=True),
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Column("pipeline", Text, nullable=False),  # JSON: component -> versioned factory, model
+    Column("errors", Text),  # JSON list of stage errors met on this article, if any
+)
+
+# Named-entity mentions, with character offsets into the article text.
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("mention_id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", ID, ForeignKey("articles.article_id"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("label", String(40), nullable=False),
+    Column("sentence", Integer, nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Index("ix_mentions_article", "article_id"),
+    Index("ix_mentions_text", "text"),
+)
+
+# Time expressions normalized to TIMEX3 values against the article date.
+times = Table(
+    "times",
+    metadata,
+    Column("time_id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", ID, ForeignKey("articles.article_id"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("type", String(10), nullable=False),
+    Column("value", String(40), nullable=False),
+    Column("mod", String(20)),
+    Column("granularity", String(20), nullable=False),
+    Column("anchored", Boolean, nullable=False),
+    Column("rule", String(40), nullable=False),
+    # The calendar days the value covers, when it names a span of days (for date queries).
+    Column("range_start", Date),
+    Column("range_end", Date),
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Index("ix_times_article", "article_id"),
+    Index("ix_times_range", "range_start", "range_end"),
 )

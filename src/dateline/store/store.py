@@ -28,7 +28,7 @@ from .. import __version__
 from ..errors import ConfigError, NotFound, StorageError
 from ..model import Article, Reject
 from . import migrations
-from .schema import articles, publications, rejects, runs
+from .schema import article_annotations, articles, mentions, publications, rejects, runs, times
 
 __all__ = ["Store", "open_store", "resolve_url", "ArticleQuery", "BatchResult", "DEFAULT_DB"]
 
@@ -532,6 +532,127 @@ class Store:
                 out = dict(row)
                 out["story_id"] = None  # filled once story clustering exists
                 yield out
+
+    # -- annotations ----------------------------------------------------------------
+
+    def articles_to_annotate(self, rerun: bool = False) -> list[tuple[str, date]]:
+        """(article id, date) of the articles not annotated yet (all of them with ``rerun``), by date."""
+        stmt = select(articles.c.article_id, articles.c.date).order_by(articles.c.date, articles.c.article_id)
+        if not rerun:
+            stmt = stmt.where(~articles.c.article_id.in_(select(article_annotations.c.article_id)))
+        with self._read() as conn:
+            return [(row.article_id, row.date) for row in conn.execute(stmt)]
+
+    def texts(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Article id -> stored text."""
+        out: dict[str, str] = {}
+        with self._read() as conn:
+            for start in range(0, len(article_ids), 500):
+                chunk = list(article_ids[start : start + 500])
+                stmt = select(articles.c.article_id, articles.c.text).where(articles.c.article_id.in_(chunk))
+                out.update({row.article_id: row.text for row in conn.execute(stmt)})
+        return out
+
+    def save_annotations(self, run_id: int, pipeline: dict[str, str], results: Sequence[Any]) -> None:
+        """Replace the annotations of these articles with new ones, in one transaction.
+
+        Args:
+            run_id: the annotating run.
+            pipeline: component -> versioned factory (recorded with each article).
+            results: ``DocAnnotations`` with ``article_id`` set, ``mentions``, ``times`` and ``errors``.
+        """
+        from ..timex import value_range
+
+        ids = [r.article_id for r in results]
+        pipeline_json = json.dumps(pipeline, sort_keys=True)
+        annotated = [
+            {
+                "article_id": r.article_id,
+                "run_id": run_id,
+                "pipeline": pipeline_json,
+                "errors": json.dumps(r.errors) if r.errors else None,
+            }
+            for r in results
+        ]
+        mention_rows = [
+            {
+                "article_id": r.article_id,
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "label": m.label,
+                "sentence": m.sentence,
+                "run_id": run_id,
+            }
+            for r in results
+            for m in r.mentions
+        ]
+        time_rows = []
+        for r in results:
+            for t in r.times:
+                span = value_range(t.value) if t.type in ("DATE", "TIME") else None
+                time_rows.append(
+                    {
+                        "article_id": r.article_id,
+                        "start": t.start,
+                        "end": t.end,
+                        "text": t.text,
+                        "type": t.type,
+                        "value": t.value,
+                        "mod": t.mod,
+                        "granularity": t.granularity,
+                        "anchored": t.anchored,
+                        "rule": t.rule,
+                        "range_start": span[0] if span else None,
+                        "range_end": span[1] if span else None,
+                        "run_id": run_id,
+                    }
+                )
+        with self._write() as conn:
+            for table in (mentions, times, article_annotations):
+                conn.execute(table.delete().where(table.c.article_id.in_(ids)))
+            for table, rows in ((article_annotations, annotated), (mentions, mention_rows), (times, time_rows)):
+                if rows:
+                    conn.execute(table.insert(), rows)
+
+    def times(self, article_id: str | None = None) -> list[dict[str, Any]]:
+        """Time expressions of one article (or all), in text order."""
+        stmt = select(times).order_by(times.c.article_id, times.c.start)
+        if article_id is not None:
+            stmt = stmt.where(times.c.article_id == article_id)
+        with self._read() as conn:
+            return [dict(r) for r in conn.execute(stmt).mappings()]
+
+    def iter_times(self) -> Iterator[dict[str, Any]]:
+        """Every time expression, by article then position; for exports."""
+        stmt = select(times).order_by(times.c.article_id, times.c.start)
+        with self._read() as conn:
+            for row in conn.execution_options(yield_per=2000).execute(stmt).mappings():
+                yield dict(row)
+
+    def mentions(self, article_id: str | None = None, label: str | None = None) -> list[dict[str, Any]]:
+        """Entity mentions of one article (or all), in text order."""
+        stmt = select(mentions).order_by(mentions.c.article_id, mentions.c.start)
+        if article_id is not None:
+            stmt = stmt.where(mentions.c.article_id == article_id)
+        if label is not None:
+            stmt = stmt.where(mentions.c.label == label)
+        with self._read() as conn:
+            return [dict(r) for r in conn.execute(stmt).mappings()]
+
+    def annotation_status(self) -> dict[str, int]:
+        """How many articles are annotated (and with a stage error), and how many times and mentions."""
+        with self._read() as conn:
+
+            def count(table, *where) -> int:
+                return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+            return {
+                "annotated": count(article_annotations),
+                "with_errors": count(article_annotations, article_annotations.c.errors.is_not(None)),
+                "times": count(times),
+                "mentions": count(mentions),
+            }
 
     def rejects(
         self, include_resolved: bool = False, reason: str | None = None, limit: int | None = None
