@@ -54,18 +54,27 @@ def verb_tense(doc: Doc, start: int, end: int) -> Tense:
     if not _is_verb(tok):
         return None
     auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
-    if any(a.lower_ in FUTURE_AUX for a in auxes) or (tok.tag_ == "MD" and tok.lower_ in FUTURE_AUX):
+    if any(_word(a) in FUTURE_AUX for a in auxes) or (tok.tag_ == "MD" and _word(tok) in FUTURE_AUX):
         return "future"
-    if tok.dep_ == "xcomp" and tok.head.lemma_ in FUTURE_GOVERNORS:
+    if tok.dep_ == "xcomp" and _lemma(tok.head) in FUTURE_GOVERNORS:
         head_auxes = [c for c in tok.head.children if c.dep_ in ("aux", "auxpass")]
-        if tok.head.tag_ == "VBD" and not any(a.lower_ in FUTURE_AUX for a in head_auxes):
+        if tok.head.tag_ == "VBD" and not any(_word(a) in FUTURE_AUX for a in head_auxes):
             return "past"  # "planned to visit" last week
         return "future"
     if tok.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
         return "past"
-    if tok.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxes):
+    if tok.tag_ == "VBN" and any(_lemma(a) in ("have", "has", "had") for a in auxes):
         return "past"
     return None
+
+
+def _word(tok) -> str:
+    return tok.text.lower()
+
+
+def _lemma(tok) -> str:
+    """The lemma, or the lowercased word in a Doc made without a lemmatizer."""
+    return tok.lemma_ or tok.text.lower()
 
 
 class Stage:
