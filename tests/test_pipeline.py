@@ -10,7 +10,6 @@ from dateline import Store, ingest
 from dateline.errors import PipelineError
 from dateline.pipeline.stages import verb_tense
 
-
 LEMMAS = {"plans": "plan", "planned": "plan", "has": "have", "arrived": "arrive", "visits": "visit"}
 
 
