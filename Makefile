@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 DB     ?= dateline.db
 
-.PHONY: demo test bench lock lint clean
+.PHONY: demo test bench quality lock lint clean
 
 $(VENV)/.runtime: requirements/runtime.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
@@ -31,6 +31,10 @@ test: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py
+
+# Score the pipeline on the gold sets in ../shared/eval, check the floors, rewrite docs/quality.md.
+quality: $(VENV)/.dev
+	$(BIN)/python -m dateline.evaluation.quality --eval-dir ../shared/eval --write-docs docs/quality.md > /dev/null
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests bench

@@ -26,6 +26,7 @@ class GoldDoc:
     text: str
     dct: date
     timexes: list[GoldTimex]
+    entities: list[GoldTimex] = field(default_factory=list)  # named mentions: type = PER/ORG/LOC/PRO/..., value = ""
     # Character ranges to leave out of scoring (MEANTIME's date line: its DCT, not a timex to find).
     ignore: list[tuple[int, int]] = field(default_factory=list)
 
@@ -60,8 +61,10 @@ class Scores:
         }
 
 
-def score(docs: Iterable[GoldDoc], predict: Callable[[GoldDoc], list]) -> Scores:
-    """Score predicted timexes (objects with ``start, end, type, value``) against the gold ones.
+def score(docs: Iterable[GoldDoc], predict: Callable[[GoldDoc], list], gold_of=lambda doc: doc.timexes) -> Scores:
+    """Score predicted spans (objects with ``start, end, type, value``) against the gold ones.
+
+    ``gold_of`` picks the gold spans of a document (its timexes by default).
 
     A prediction matches a gold timex when their spans overlap (relaxed) or are equal
     (strict). Value and type scores count a matched pair only when the value (type) is
@@ -71,7 +74,7 @@ def score(docs: Iterable[GoldDoc], predict: Callable[[GoldDoc], list]) -> Scores
     strict_tp = relaxed_tp_p = relaxed_tp_g = value_tp_p = value_tp_g = type_tp_p = type_tp_g = 0
     for doc in docs:
         preds = [p for p in predict(doc) if not any(p.start < e and s < p.end for s, e in doc.ignore)]
-        gold = doc.timexes
+        gold = gold_of(doc)
         out.gold += len(gold)
         out.predicted += len(preds)
         gold_spans = {(g.start, g.end) for g in gold}
@@ -190,11 +193,14 @@ def load_meantime(eval_dir: Path) -> list[GoldDoc]:
             pos += 1
             sent_offsets.append(starts)
         text = "".join(pieces)
-        docs[d["doc_id"]] = GoldDoc(d["doc_id"], text, _meantime_dct(d["dct"]), [], ignored)
+        docs[d["doc_id"]] = GoldDoc(d["doc_id"], text, _meantime_dct(d["dct"]), [], ignore=ignored)
         offsets[d["doc_id"]] = sent_offsets
     for line in (root / "mentions.jsonl").read_text(encoding="utf-8").splitlines():
         m = json.loads(line)
-        if m["kind"] != "timex" or m.get("sent") is None or m.get("functionInDocument") == "CREATION_TIME":
+        if m.get("sent") is None or m.get("functionInDocument") == "CREATION_TIME":
+            continue
+        is_name = m["kind"] == "entity" and m.get("syntactic_type") == "NAM"
+        if m["kind"] != "timex" and not is_name:
             continue
         doc = docs[m["doc_id"]]
         starts = offsets[m["doc_id"]][m["sent"]]
@@ -203,5 +209,8 @@ def load_meantime(eval_dir: Path) -> list[GoldDoc]:
         end = starts[last] + len(doc.text[starts[last] :].split(" ", 1)[0].split("\n", 1)[0])
         if any(start < e and s < end for s, e in doc.ignore):
             continue
-        doc.timexes.append(GoldTimex(start, end, m["type"], m["value"]))
+        if is_name:
+            doc.entities.append(GoldTimex(start, end, m.get("ent_type") or "MIX", ""))
+        else:
+            doc.timexes.append(GoldTimex(start, end, m["type"], m["value"]))
     return list(docs.values())

@@ -1,0 +1,172 @@
+"""The quality gate: score the pipeline on the public gold sets and compare with committed floors.
+
+    python -m dateline.evaluation.quality [--eval-dir ../shared/eval] [--write-docs]
+
+Floors live in ``floors.json`` beside this file. A score under its floor fails the
+gate (``tests/test_quality.py``). Raise a floor when a change improves a score; lower
+one only with a note in CHANGELOG.md saying why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .timex import GoldDoc, load_meantime, load_te3, score
+
+FLOORS_FILE = Path(__file__).with_name("floors.json")
+DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "eval"
+
+# spaCy labels that MEANTIME annotates as named entity mentions (PER, ORG, LOC, PRO, ...).
+NAMED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT", "WORK_OF_ART", "LAW"}
+MEANTIME_TYPES = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "PRODUCT": "PRO"}
+
+
+def _annotate(docs: list[GoldDoc]) -> dict[str, object]:
+    from ..pipeline.annotate import make_doc
+    from ..pipeline.nlp import build_pipeline
+
+    nlp = build_pipeline()
+    out = {}
+    for doc in nlp.pipe(make_doc(nlp, d.text, d.dct, d.doc_id) for d in docs):
+        out[doc._.dateline.article_id] = doc._.dateline
+    return out
+
+
+class _Span:
+    __slots__ = ("start", "end", "type", "value")
+
+    def __init__(self, start, end, type_, value=""):
+        self.start, self.end, self.type, self.value = start, end, type_, value
+
+
+def evaluate(eval_dir: Path) -> dict[str, dict]:
+    """Every score of the gate, by data set and metric: ``{"te3-platinum/times": Scores.to_dict(), ...}``."""
+    results: dict[str, dict] = {}
+    te3 = load_te3(eval_dir)
+    started = time.perf_counter()
+    annotated = _annotate(te3)
+    results["te3-platinum/times"] = score(te3, lambda d: annotated[d.doc_id].times).to_dict()
+    meantime = load_meantime(eval_dir)
+    annotated = _annotate(meantime)
+    times = score(meantime, lambda d: annotated[d.doc_id].times)
+    results["meantime-en/times"] = times.to_dict()
+    results["meantime-en/times"]["value_accuracy"] = times.value["recall"]
+
+    def names(d: GoldDoc):
+        return [
+            _Span(m.start, m.end, MEANTIME_TYPES.get(m.label, m.label))
+            for m in annotated[d.doc_id].mentions
+            if m.label in NAMED_LABELS
+        ]
+
+    results["meantime-en/names"] = score(meantime, names, gold_of=lambda d: d.entities).to_dict()
+    results["_seconds"] = round(time.perf_counter() - started, 1)
+    return results
+
+
+def _get(results: dict, path: str) -> float:
+    node: object = results
+    for part in path.split("."):
+        node = node[part]  # type: ignore[index]
+    return float(node)  # type: ignore[arg-type]
+
+
+def check_floors(results: dict, floors: dict[str, float]) -> list[str]:
+    """The floors a result falls under, as messages (empty: the gate passes)."""
+    failures = []
+    for path, floor in floors.items():
+        got = _get(results, path)
+        if got < floor:
+            failures.append(f"{path} = {got:.4f} is under its floor {floor:.4f}")
+    return failures
+
+
+def floors() -> dict[str, float]:
+    """The committed floors: metric path -> minimum."""
+    return json.loads(FLOORS_FILE.read_text(encoding="utf-8"))
+
+
+def render(results: dict) -> str:
+    """The results table for docs/quality.md."""
+    fl = floors()
+    rows = [
+        (
+            "te3-platinum/times",
+            "TempEval-3 platinum: time expressions (20 articles, 138 timexes)",
+            "HeidelTime value F1 0.776",
+        ),
+        (
+            "meantime-en/times",
+            "MEANTIME English: time expressions against the article date (sentences 0, 2-5)",
+            "no published figure",
+        ),
+        (
+            "meantime-en/names",
+            "MEANTIME English: named entity mention spans (NAM mentions, sentences 0, 2-5)",
+            "no published figure",
+        ),
+    ]
+    lines = [
+        "# Quality",
+        "",
+        "Scores of the pipeline on public gold data read from `../shared/eval/` (never copied into",
+        "the repo; file hashes checked). Regenerate with `make quality`; `tests/test_quality.py`",
+        "fails when a score falls under its committed floor (`src/dateline/evaluation/floors.json`).",
+        "Value F1 counts a predicted time expression as right when it overlaps a gold one and has",
+        "exactly its TIMEX3 value (TempEval-3 Task A).",
+        "",
+        "| data set | metric | precision | recall | F1 | floor (F1) | reference |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for key, title, reference in rows:
+        r = results[key]
+        for metric in ("strict", "relaxed", "value", "type"):
+            if metric == "value" and key.endswith("names"):
+                continue
+            m = r[metric]
+            floor = fl.get(f"{key}.{metric}.f1")
+            label = {"strict": "strict span", "relaxed": "relaxed span", "value": "value", "type": "type"}[metric]
+            lines.append(
+                f"| {title} | {label} | "
+                f"{m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {'' if floor is None else f'{floor:.2f}'} | "
+                f"{reference if metric == 'value' or (key.endswith('names') and metric == 'relaxed') else ''} |"
+            )
+    acc = results["meantime-en/times"]["value_accuracy"]
+    floor = fl.get("meantime-en/times.value_accuracy")
+    lines += [
+        "",
+        f"MEANTIME time value accuracy (gold time expressions found with the exact value): **{acc:.3f}**"
+        + (f" (floor {floor:.2f})." if floor is not None else "."),
+        "",
+        "Known misses: values that depend on another time in the text rather than the article date",
+        '("the day", "August" in a story set the year before), gold quirks (week numbers off by one,',
+        '"today" as PRESENT_REF), and expressions named by events ("Black Monday").',
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Score dateline on the gold sets and check the floors.")
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
+    parser.add_argument("--write-docs", type=Path, help="write the results table to this Markdown file")
+    args = parser.parse_args(argv)
+    if not args.eval_dir.is_dir():
+        print(f"no gold data at {args.eval_dir}; pass --eval-dir PATH/TO/shared/eval", file=sys.stderr)
+        return 2
+    results = evaluate(args.eval_dir)
+    print(json.dumps(results, indent=2))
+    if args.write_docs:
+        args.write_docs.write_text(render(results), encoding="utf-8")
+    failures = check_floors(results, floors())
+    for failure in failures:
+        print(f"quality gate: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
