@@ -138,3 +138,14 @@ def test_timex_spans_never_overlap():
     for a, b in zip(found, found[1:], strict=False):
         assert a.end <= b.start
     assert found[0].value == "2022-02-04"
+
+
+def test_timex_trigger_windows_change_nothing(sample_articles, monkeypatch):
+    """Rules run only near trigger words (for speed); with windows as wide as the text, the result is the same."""
+    from dateline import timex
+
+    texts = [p.read_text(encoding="utf-8") for p in sample_articles]
+    texts.append("")
+    narrow = [find_timexes(t, WED) for t in texts]
+    monkeypatch.setattr(timex, "_REACH", 100_000)
+    assert [find_timexes(t, WED) for t in texts] == narrow

@@ -732,10 +732,39 @@ _LEADING = re.compile(
 )
 
 
+# Every rule's match contains one of these words: rules run only on windows around them.
+_TRIGGERS = re.compile(
+    r"\d|\b(?:"
+    + _alt(
+        [*MONTHS, *WEEKDAYS, *SEASONS, *PARTS_OF_DAY, *UNITS, "centuries", "today", "yesterday", "tomorrow",
+         "tonight", "now", "currently", "present", "presently", "nowadays", "recent", "recently", "lately",
+         "past", "future", "long term", "ago", "daily", "weekly", "monthly", "quarterly", "annually", "yearly",
+         "hourly", "nightly", "o'clock", "moment", "these days", "once upon", "season"]
+    )
+    + r")",
+    re.IGNORECASE,
+)  # fmt: skip
+# Longest reach of a rule's match on either side of its trigger word, in characters.
+_REACH = 40
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Merged character ranges around the trigger words, where rules can match."""
+    windows: list[tuple[int, int]] = []
+    for m in _TRIGGERS.finditer(text):
+        start, end = max(0, m.start() - _REACH), min(len(text), m.end() + _REACH)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
 def _candidates(text: str, dct: date, tense_of: TenseOf | None) -> Iterator[Timex]:
     ctx = _Ctx(text, dct, tense_of)
+    windows = _windows(text)
     for name, pattern, fn in RULES:
-        for m in pattern.finditer(text):
+        for m in (m for start, end in windows for m in pattern.finditer(text, start, end)):
             if not m[0].strip():
                 continue
             try:
