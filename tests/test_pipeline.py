@@ -70,7 +70,9 @@ def test_pipeline_built_in_order_with_versions():
     from dateline.pipeline.nlp import build_pipeline, stage_versions
 
     nlp = build_pipeline()
-    assert nlp.pipe_names[-2:] == ["entities", "time_expressions"]
+    names = nlp.pipe_names
+    assert names.index("gazetteer") < names.index("ner"), "the gazetteer must come before the statistical NER"
+    assert names[-5:] == ["entities", "actors", "coref", "places", "time_expressions"]
     versions = stage_versions(nlp)
     assert versions["time_expressions"] == "dateline_time_expressions_v1"
     assert versions["model"].startswith("core_web_sm")

@@ -12,13 +12,29 @@ __all__ = ["DocAnnotations", "Mention", "Timex"]
 
 @dataclass(slots=True)
 class Mention:
-    """A named-entity mention: character span, label, sentence index."""
+    """A mention of an entity: a name (label from NER), a group ("Russian troops"), a description
+    ("the Turkish leader") or a pronoun, with what the stages learn about it."""
 
     start: int
     end: int
     text: str
-    label: str
+    label: str  # PERSON, ORG, GPE, LOC, NORP, ... for names; GROUP, NOMINAL, PRONOUN otherwise
     sentence: int
+    root: int = -1  # index of the head token in the Doc (for later stages; not stored)
+    # Actor (the actors stage): CAMEO-style code = country or organization + sector.
+    actor_code: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    role: str | None = None
+    # In-document coreference (the coref stage): chain number and its canonical (full-name) mention text.
+    chain: int | None = None
+    canonical: str | None = None
+    # Places (the places stage): how the mention is used and where it is.
+    usage: str | None = None  # actor, location, other
+    geonames_id: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    place_country: str | None = None
 
 
 @dataclass(slots=True)

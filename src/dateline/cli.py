@@ -328,11 +328,15 @@ def entities(
             article_id = store.get_article(article_id)["article_id"]
         rows = list(entity_rows(store.mentions(article_id=article_id, label=label)))
     rows.sort(key=lambda r: (-len(r["mentions"]), r["name"]))
+    if fmt != OutputFormat.table:
+        columns_extra = ["country", "sector", "aliases", "geonames_id", "lat", "lon"]
+    else:
+        columns_extra = []
     for row in rows:
         row["num_mentions"] = len(row["mentions"])
         row["num_articles"] = len({m["article_id"] for m in row["mentions"]})
-    columns = ["entity_id", "name", "type", "num_mentions", "num_articles"]
-    emit(rows[:limit], columns if fmt == OutputFormat.table else [*columns, "mentions"], fmt.value)
+    columns = ["entity_id", "name", "type", "actor_code", "role", "num_mentions", "num_articles"]
+    emit(rows[:limit], columns if fmt == OutputFormat.table else [*columns, *columns_extra, "mentions"], fmt.value)
 
 
 @app.command(epilog="Example: dateline articles --since 2022-02-01 --search Kyiv --format json")

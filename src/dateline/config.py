@@ -116,6 +116,13 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=1,
     ),
     Setting(
+        "kb.path",
+        str,
+        "",
+        "A folder of your own knowledge-base files (countries.tsv, seats.tsv, organizations.tsv, regions.tsv, "
+        "roles.tsv, ambiguous.tsv) merged over the defaults; empty uses the defaults only.",
+    ),
+    Setting(
         "annotate.model",
         str,
         "",

@@ -38,7 +38,20 @@ FIELDS: dict[str, list[str]] = {
         "num_outlets",
         "text",
     ],
-    "entities": ["entity_id", "name", "type", "country", "sector", "aliases", "mentions", "geonames_id", "lat", "lon"],
+    "entities": [
+        "entity_id",
+        "name",
+        "type",
+        "country",
+        "sector",
+        "aliases",
+        "mentions",
+        "geonames_id",
+        "lat",
+        "lon",
+        "actor_code",
+        "role",
+    ],
     "times": [
         "article_id",
         "text",
@@ -65,38 +78,51 @@ Writer = Callable[[Rows, list[str], IO[bytes]], int]
 
 
 def entity_rows(mentions: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Entities from mention rows: until cross-document resolution, one entity per label and name.
+    """Entities from mention rows, until cross-document resolution exists.
 
-    ``entity_id`` is stable for a (label, name) pair; ``country`` and ``sector`` stay empty
-    until the actor stage fills them.
+    Within an article, a coreference chain is one entity; across articles, chains and names
+    with the same canonical name and kind are grouped (a stable ``entity_id`` per kind and
+    name). Pronouns and descriptions count as mentions of their chain's entity. Country,
+    sector and place fields come from the most frequent value among the mentions.
     """
+    from collections import Counter
+
     from ..model import normalize_text
 
+    kinds = {"PERSON": "PERSON", "NOMINAL": "PERSON", "PRONOUN": "PERSON"}
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for m in mentions:
-        name = normalize_text(m["text"])
-        key = (m["label"], name.casefold())
+        if m["label"] in NOT_ENTITIES:
+            continue
+        name = normalize_text(m.get("canonical") or m["text"])
+        kind = kinds.get(m["label"], m["label"])
+        key = (kind, name.casefold())
         entity = groups.get(key)
         if entity is None:
             entity_id = hashlib.sha256(f"{key[0]}\x1f{key[1]}".encode()).hexdigest()[:16]
-            entity = groups[key] = {
-                "entity_id": entity_id,
-                "name": name,
-                "type": m["label"],
-                "country": None,
-                "sector": None,
-                "aliases": [],
-                "mentions": [],
-                "geonames_id": None,
-                "lat": None,
-                "lon": None,
-            }
-        if name != entity["name"] and name not in entity["aliases"]:
-            entity["aliases"].append(name)
+            entity = groups[key] = {"entity_id": entity_id, "name": name, "type": kind, "aliases": [], "mentions": [],
+                                    "_votes": {f: Counter() for f in _VOTED}}  # fmt: skip
+        text = normalize_text(m["text"])
+        if m["label"] not in ("PRONOUN", "NOMINAL") and text != entity["name"] and text not in entity["aliases"]:
+            entity["aliases"].append(text)
+        for f in _VOTED:
+            if m.get(f) is not None:
+                entity["_votes"][f][m[f]] += 1
         entity["mentions"].append(
             {"article_id": m["article_id"], "text": m["text"], "start": m["start"], "end": m["end"]}
         )
-    yield from groups.values()
+    for entity in groups.values():
+        votes = entity.pop("_votes")
+        for f in _VOTED:
+            entity[f] = votes[f].most_common(1)[0][0] if votes[f] else None
+        entity["country"] = entity.get("country") or entity.pop("place_country", None)
+        entity.pop("place_country", None)
+        yield entity
+
+
+# NER labels that are values, not entities (times have their own table).
+NOT_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+_VOTED = ("country", "sector", "role", "actor_code", "geonames_id", "lat", "lon", "place_country")
 
 
 def _time_rows(store: Store) -> Iterator[dict[str, Any]]:

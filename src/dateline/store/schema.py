@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -122,10 +123,22 @@ mentions = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("text", Text, nullable=False),
-    Column("label", String(40), nullable=False),
+    Column("label", String(40), nullable=False),  # NER label, or GROUP / NOMINAL / PRONOUN
     Column("sentence", Integer, nullable=False),
+    Column("actor_code", String(40)),  # CAMEO-style: country or organization + sector (TURGOV, IGONAT)
+    Column("country", String(3)),
+    Column("sector", String(10)),
+    Column("role", String(100)),
+    Column("chain", Integer),  # in-document coreference chain (same number = same entity in this article)
+    Column("canonical", Text),  # the chain's full name
+    Column("usage", String(10)),  # places: actor, location, other
+    Column("geonames_id", Integer),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("place_country", String(3)),
     Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
     Index("ix_mentions_article", "article_id"),
+    Index("ix_mentions_actor", "actor_code"),
     Index("ix_mentions_text", "text"),
 )
 

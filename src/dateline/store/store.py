@@ -34,6 +34,10 @@ __all__ = ["Store", "open_store", "resolve_url", "ArticleQuery", "BatchResult", 
 
 DEFAULT_DB = "dateline.db"
 
+# Mention fields stored in the mentions table (all but the in-memory token index).
+MENTION_FIELDS = ("start", "end", "text", "label", "sentence", "actor_code", "country", "sector", "role", "chain",
+                  "canonical", "usage", "geonames_id", "lat", "lon", "place_country")  # fmt: skip
+
 
 def resolve_url(db: str | None) -> str:
     """A SQLAlchemy URL from what a user gives: a URL, a file path, or None (``$DATELINE_DB``, else ``./dateline.db``).
@@ -577,11 +581,7 @@ class Store:
         mention_rows = [
             {
                 "article_id": r.article_id,
-                "start": m.start,
-                "end": m.end,
-                "text": m.text,
-                "label": m.label,
-                "sentence": m.sentence,
+                **{name: getattr(m, name) for name in MENTION_FIELDS},
                 "run_id": run_id,
             }
             for r in results
