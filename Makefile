@@ -23,6 +23,8 @@ $(VENV)/.dev: requirements/dev.txt $(VENV)/.runtime
 demo: $(VENV)/.runtime
 	$(BIN)/dateline ingest demo/corpus --db $(DB)
 	$(BIN)/dateline articles --db $(DB)
+	$(BIN)/dateline entities --db $(DB) --limit 15
+	$(BIN)/dateline times --db $(DB) --limit 15
 	$(BIN)/dateline stats --db $(DB)
 	@echo "Next: $(BIN)/dateline show ARTICLE_ID --db $(DB)   (any unique prefix of an id works)"
 

@@ -167,3 +167,46 @@ def test_cli_show_json_has_publications(run, sample_articles):
     shown = json.loads(out)
     assert code == 0 and shown["date"] == "2022-02-02"
     assert [p["source_path"] for p in shown["publications"]] == [str(sample_articles[0])]
+
+
+def test_cli_times_entities_and_their_exports(run, sample_articles):
+    run("ingest", str(sample_articles[0].parent))
+    _, out, _ = run("articles", "--format", "json")
+    first = next(json.loads(line) for line in out.splitlines() if json.loads(line)["date"] == "2022-02-02")
+    code, out, _ = run("times", first["article_id"][:6], "--format", "json")
+    times = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and {"text": "late Tuesday", "value": "2022-02-01"}.items() <= times[0].items()
+    code, out, _ = run("entities", "--label", "PERSON", "--format", "json")
+    people = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and all(p["type"] == "PERSON" for p in people)
+    assert any(p["actor_code"] == "TURGOV" and p["role"] == "President" for p in people)
+    code, out, _ = run("export", "entities")
+    entities = [json.loads(line) for line in out.splitlines()]
+    assert set(entities[0]) >= {
+        "entity_id",
+        "name",
+        "type",
+        "country",
+        "sector",
+        "aliases",
+        "mentions",
+        "geonames_id",
+        "lat",
+        "lon",
+    }
+    kyiv = next(e for e in entities if e["name"] == "Kyiv")
+    assert kyiv["geonames_id"] and kyiv["country"] == "UKR"
+    code, out, _ = run("export", "times", "--format", "csv")
+    assert code == 0 and out.startswith("article_id,text,start,end,type,value")
+    code, out, _ = run("show", first["article_id"])
+    assert code == 0 and "late Tuesday" in out
+
+
+def test_cli_annotate_rerun_and_nothing_to_do(run, sample_articles):
+    run("ingest", str(sample_articles[0]), "--no-annotate")
+    code, out, _ = run("annotate")
+    assert code == 0 and "Annotated 1 article" in out
+    code, out, _ = run("annotate")
+    assert code == 0 and "Nothing to annotate" in out
+    code, out, _ = run("annotate", "--rerun")
+    assert code == 0 and "Annotated 1 article" in out

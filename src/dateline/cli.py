@@ -296,18 +296,26 @@ def annotate(
 
 @app.command(epilog="Example: dateline times 80a3 --format json")
 def times(
-    article_id: Annotated[str, typer.Argument(help="An article id, or a unique prefix of one.", show_default=False)],
+    article_id: Annotated[
+        str | None,
+        typer.Argument(help="An article id or unique prefix; all articles when left out.", show_default=False),
+    ] = None,
     db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 100,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """List an article's time expressions with their TIMEX3 type, value and granularity."""
+    """List time expressions with their TIMEX3 type, value (resolved against the article date) and granularity."""
     with _store(db) as store:
-        article = store.get_article(article_id)
-        rows = store.times(article["article_id"])
+        article = store.get_article(article_id) if article_id else None
+        rows = store.times(article["article_id"] if article else None)[:limit]
     columns = ["text", "type", "value", "mod", "granularity"]
+    if article is None:
+        columns.insert(0, "article_id")
     if fmt != OutputFormat.table:
-        columns = ["start", "end", *columns, "anchored", "range_start", "range_end"]
-    emit(rows, columns, fmt.value, title=f"Times in {article['article_id']} (article date {article['date_value']})")
+        columns = ["article_id", "start", "end", "text", "type", "value", "mod", "granularity", "anchored"]
+        columns += ["range_start", "range_end"]
+    title = f"Times in {article['article_id']} (article date {article['date_value']})" if article else "Times"
+    emit(rows, columns, fmt.value, title=title)
 
 
 @app.command(epilog="Example: dateline entities --label GPE --limit 20")
@@ -451,8 +459,9 @@ def stats(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
 
     with _store(db) as store:
         s = store.stats()
+        annotated = store.annotation_status()
         url = store.display_url
-    data = {"database": url, **asdict(s)}
+    data = {"database": url, **asdict(s), **annotated}
     if fmt != OutputFormat.table:
         emit([data], list(data), fmt.value)
         return
@@ -463,6 +472,9 @@ def stats(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
         {"what": "articles published more than once", "value": s.republished_articles},
         {"what": "outlets", "value": s.outlets},
         {"what": "dates", "value": f"{s.first_date} to {s.last_date}" if s.first_date else "-"},
+        {"what": "articles annotated", "value": annotated["annotated"]},
+        {"what": "  entity mentions", "value": annotated["mentions"]},
+        {"what": "  time expressions", "value": annotated["times"]},
         {"what": "open rejects", "value": s.open_rejects},
         *({"what": f"  {reason}", "value": n} for reason, n in s.rejects_by_reason.items()),
         {"what": "runs", "value": s.runs},

@@ -177,7 +177,7 @@ def _is_name_word(tok) -> bool:
 def _name_run_end(doc: Doc, j: int) -> int:
     """End of a run of name words from token j, across "of", "and" and "&" inside names ("Department of Labor")."""
     while j < len(doc):
-        if _is_name_word(doc[j]) and doc[j].ent_type_ not in ("PERSON", "DATE"):
+        if _is_name_word(doc[j]) and doc[j].ent_type_ not in ("PERSON", "DATE", "GPE", "NORP", "LOC"):
             j += 1
         elif doc[j].lower_ in ("of", "and", "&") and j + 1 < len(doc) and _is_name_word(doc[j + 1]) and j > 0:
             j += 1
