@@ -108,3 +108,38 @@ def test_pipeline_annotate_samples_resolves_the_issue_dates(sample_articles):
     annotate(store, rerun=True)
     assert store.annotation_status() == before
     store.close()
+
+
+def test_pipeline_annotations_survive_msgpack():
+    """Docs cross process boundaries as msgpack (annotate.jobs > 1): annotations must read back equal."""
+    import srsly
+
+    from dateline.annotations import DocAnnotations, Mention
+    from dateline.timex import Timex
+
+    ann = DocAnnotations(
+        dct=date(2022, 2, 2),
+        article_id="abc",
+        mentions=[Mention(0, 6, "Ankara", "GPE", 0, root=0, actor_code="TURGOV", lat=39.9, usage="actor")],
+        times=[Timex(10, 22, "late Tuesday", "DATE", "2022-02-01", "END", "day", True, "weekday")],
+        errors=[{"stage": "x", "error": "y"}],
+    )
+    assert srsly.msgpack_loads(srsly.msgpack_dumps({"a": ann}))["a"] == ann
+
+
+@pytest.mark.slow
+def test_pipeline_two_processes_store_the_same_annotations(sample_articles):
+    from dateline.config import Config
+    from dateline.pipeline.annotate import annotate
+
+    results = []
+    for jobs in (1, 2):
+        store = Store(":memory:")
+        ingest([str(p) for p in sample_articles], store)
+        annotate(store, Config({"annotate.jobs": jobs}))
+        results.append(([(t["article_id"], t["start"], t["value"]) for t in store.times()], store.mentions()))
+        store.close()
+    (times1, mentions1), (times2, mentions2) = results
+    assert times1 == times2
+    strip = [{k: v for k, v in m.items() if k not in ("mention_id", "run_id")} for m in mentions1]
+    assert strip == [{k: v for k, v in m.items() if k not in ("mention_id", "run_id")} for m in mentions2]

@@ -171,3 +171,47 @@ def test_store_sqlite_uses_wal(tmp_path):
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     store.close()
+
+
+def test_store_annotations_replace_and_read_back(fresh_store):
+    from dateline.annotations import DocAnnotations, Mention
+    from dateline.timex import Timex
+
+    run = fresh_store.begin_run("t", {})
+    fresh_store.add_batch(run, [art("Ankara said late Tuesday.")])
+    [row] = fresh_store.articles()
+    ann = DocAnnotations(
+        dct=date(2022, 2, 2),
+        article_id=row["article_id"],
+        mentions=[
+            Mention(
+                0,
+                6,
+                "Ankara",
+                "GPE",
+                0,
+                actor_code="TURGOV",
+                country="TUR",
+                sector="GOV",
+                usage="actor",
+                geonames_id=323786,
+                lat=39.91987,
+                lon=32.85427,
+            )
+        ],  # fmt: skip
+        times=[Timex(12, 24, "late Tuesday", "DATE", "2022-02-01", "END", "day", True, "weekday")],
+    )
+    for _ in range(2):  # saving twice replaces, never duplicates
+        fresh_store.save_annotations(run, {"time_expressions": "dateline_time_expressions_v1"}, [ann])
+    [m] = fresh_store.mentions(row["article_id"])
+    assert (m["actor_code"], m["usage"], m["geonames_id"], round(m["lat"], 3)) == ("TURGOV", "actor", 323786, 39.920)
+    [t] = fresh_store.times(row["article_id"])
+    assert (t["value"], t["mod"], t["range_start"], t["range_end"]) == (
+        "2022-02-01",
+        "END",
+        date(2022, 2, 1),
+        date(2022, 2, 1),
+    )
+    assert fresh_store.annotation_status() == {"annotated": 1, "with_errors": 0, "times": 1, "mentions": 1}
+    assert fresh_store.articles_to_annotate() == []
+    assert fresh_store.articles_to_annotate(rerun=True) == [(row["article_id"], date(2022, 2, 2))]

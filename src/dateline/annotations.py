@@ -50,3 +50,47 @@ class DocAnnotations:
     mentions: list[Mention] = field(default_factory=list)
     times: list[Timex] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)  # {"stage", "error"} per failed stage
+
+
+# -- serialization -------------------------------------------------------------------------
+# spaCy sends Docs between processes (``annotate.jobs`` > 1) as msgpack, user data included:
+# these hooks turn DocAnnotations into plain data and back.
+
+_MARK = "__dateline_annotations__"
+
+
+def to_plain(ann: DocAnnotations) -> dict:
+    """DocAnnotations as plain data (what msgpack can carry)."""
+    from dataclasses import asdict
+
+    data = asdict(ann)
+    data["dct"] = ann.dct.isoformat()
+    return {_MARK: data}
+
+
+def from_plain(obj: dict) -> DocAnnotations:
+    """The inverse of :func:`to_plain`."""
+    data = dict(obj[_MARK])
+    data["dct"] = date.fromisoformat(data["dct"])
+    data["mentions"] = [Mention(**m) for m in data["mentions"]]
+    data["times"] = [Timex(**t) for t in data["times"]]
+    return DocAnnotations(**data)
+
+
+def _register_msgpack() -> None:
+    import srsly
+
+    @srsly.msgpack_encoders("dateline_annotations")
+    def encode(obj, chain=None):
+        if isinstance(obj, DocAnnotations):
+            return to_plain(obj)
+        return obj if chain is None else chain(obj)
+
+    @srsly.msgpack_decoders("dateline_annotations")
+    def decode(obj, chain=None):
+        if isinstance(obj, dict) and _MARK in obj:
+            return from_plain(obj)
+        return obj if chain is None else chain(obj)
+
+
+_register_msgpack()
