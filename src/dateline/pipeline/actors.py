@@ -381,7 +381,7 @@ def _sentence(doc: Doc, token_index: int) -> int:
 # -- places ------------------------------------------------------------------------------
 
 
-def geocode_places(doc: Doc, mentions: list[Mention], kb: KB) -> None:
+def geocode_places(doc: Doc, mentions: list[Mention], kb: KB) -> list[Mention]:
     """Geocode place names (GPE, LOC, FAC) and say how each is used (actor, location, other).
 
     A name with several candidate places (Moscow, Russia and Moscow, Idaho) goes to the one in a
@@ -399,3 +399,4 @@ def geocode_places(doc: Doc, mentions: list[Mention], kb: KB) -> None:
         m.geonames_id, m.lat, m.lon, m.place_country = place.geonames_id, place.lat, place.lon, place.country
         if m.country is None and place.kind in ("country", "city", "region", "strait") and place.country:
             m.country = place.country
+    return mentions

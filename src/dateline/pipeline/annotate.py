@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,8 +10,7 @@ from ..annotations import DocAnnotations
 from ..config import Config
 from ..store import Store
 from .ingest import Progress
-
-logger = logging.getLogger(__name__)
+from .runs import recorded
 
 __all__ = ["annotate", "AnnotateReport", "make_doc", "annotate_text"]
 
@@ -118,7 +116,7 @@ def annotate(
                 store.add_batch(run_id, failures, stage="annotate")
             done.clear()
 
-    try:
+    with recorded(store, report):
         for doc in nlp.pipe(docs(), n_process=config["annotate.jobs"], batch_size=32):
             ann = doc._.dateline
             done.append(ann)
@@ -132,17 +130,4 @@ def annotate(
             if len(done) >= batch_size:
                 flush()
         flush()
-    except KeyboardInterrupt:
-        report.status = "interrupted"
-        store.end_run(run_id, report.status, report.to_dict())
-        raise
-    except BaseException:
-        report.status = "failed"
-        try:
-            store.end_run(run_id, report.status, report.to_dict())
-        except Exception:  # the store may be what failed; the original error matters more
-            logger.warning("could not record the end of failed run %s", run_id, exc_info=True)
-        raise
-    report.status = "ok"
-    store.end_run(run_id, report.status, report.to_dict())
     return report

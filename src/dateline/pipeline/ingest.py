@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import shlex
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -13,8 +12,7 @@ from ..errors import DatelineError
 from ..model import Article, Reject
 from ..readers import expand_paths, read_source
 from ..store import BatchResult, Store
-
-logger = logging.getLogger(__name__)
+from .runs import recorded
 
 __all__ = ["ingest", "IngestReport", "StrictReject"]
 
@@ -101,7 +99,7 @@ def ingest(
             report.counts.add(store.add_batch(run_id, batch))
             batch.clear()
 
-    try:
+    with recorded(store, report):
         for source in sources:
             for record in read_source(source, config, advance):
                 report.records += 1
@@ -114,21 +112,4 @@ def ingest(
                 if len(batch) >= batch_size:
                     flush()
         flush()
-    except StrictReject:
-        report.status = "failed"
-        store.end_run(run_id, report.status, report.to_dict())
-        raise
-    except KeyboardInterrupt:
-        report.status = "interrupted"
-        store.end_run(run_id, report.status, report.to_dict())
-        raise
-    except BaseException:
-        report.status = "failed"
-        try:
-            store.end_run(run_id, report.status, report.to_dict())
-        except Exception:  # the store itself may be what failed; the original error matters more
-            logger.warning("could not record the end of failed run %s", run_id, exc_info=True)
-        raise
-    report.status = "ok"
-    store.end_run(run_id, report.status, report.to_dict())
     return report

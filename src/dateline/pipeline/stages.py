@@ -223,74 +223,59 @@ def _merge_place_prefixed_names(doc: Doc, kb) -> list:
     return out
 
 
-class _KBStage(Stage):
+class _MentionRule(Stage):
+    """A stage that applies one rule of ``actors.py`` to the article's mentions."""
+
+    rule = staticmethod(lambda doc, mentions, kb: mentions)
+
     def __init__(self, kb_path: str | None = None) -> None:
         self.kb = load_kb(kb_path)
 
+    def predict(self, doc: Doc) -> list[Mention]:
+        return self.rule(doc, list(_annotations(doc).mentions), self.kb)
 
-@Language.factory(
-    "dateline_actors_v1",
-    default_config={"kb_path": None},
-    requires=["doc._.dateline", "token.dep"],
-    assigns=["doc._.dateline"],
-)
+    def set_annotations(self, doc: Doc, records: list[Mention]) -> None:
+        _annotations(doc).mentions = records
+
+
+_MENTION_STAGE = {
+    "default_config": {"kb_path": None},
+    "requires": ["doc._.dateline", "token.dep"],
+    "assigns": ["doc._.dateline"],
+}
+
+
+class Actors(_MentionRule):
+    """Actor codes (country + sector), roles from titles and appositions, metonymy, group actors."""
+
+    name = "actors"
+    rule = staticmethod(code_actors)
+
+
+class Coreference(_MentionRule):
+    """In-document coreference of names, descriptions and subject pronouns (rule-based)."""
+
+    name = "coref"
+    rule = staticmethod(resolve_coreference)
+
+
+class Places(_MentionRule):
+    """Places geocoded offline (GeoNames id, coordinates, country) and how each is used."""
+
+    name = "places"
+    rule = staticmethod(geocode_places)
+
+
+@Language.factory("dateline_actors_v1", **_MENTION_STAGE)
 def make_actors(nlp: Language, name: str, kb_path: str | None):
     return Actors(kb_path)
 
 
-class Actors(_KBStage):
-    """Actor codes (country + sector), roles from titles and appositions, metonymy, group actors."""
-
-    name = "actors"
-
-    def predict(self, doc: Doc) -> list[Mention]:
-        return code_actors(doc, list(_annotations(doc).mentions), self.kb)
-
-    def set_annotations(self, doc: Doc, records: list[Mention]) -> None:
-        _annotations(doc).mentions = records
-
-
-@Language.factory(
-    "dateline_coref_v1",
-    default_config={"kb_path": None},
-    requires=["doc._.dateline", "token.dep"],
-    assigns=["doc._.dateline"],
-)
+@Language.factory("dateline_coref_v1", **_MENTION_STAGE)
 def make_coref(nlp: Language, name: str, kb_path: str | None):
     return Coreference(kb_path)
 
 
-class Coreference(_KBStage):
-    """In-document coreference of names, descriptions and subject pronouns (rule-based)."""
-
-    name = "coref"
-
-    def predict(self, doc: Doc) -> list[Mention]:
-        return resolve_coreference(doc, list(_annotations(doc).mentions), self.kb)
-
-    def set_annotations(self, doc: Doc, records: list[Mention]) -> None:
-        _annotations(doc).mentions = records
-
-
-@Language.factory(
-    "dateline_places_v1",
-    default_config={"kb_path": None},
-    requires=["doc._.dateline", "token.dep"],
-    assigns=["doc._.dateline"],
-)
+@Language.factory("dateline_places_v1", **_MENTION_STAGE)
 def make_places(nlp: Language, name: str, kb_path: str | None):
     return Places(kb_path)
-
-
-class Places(_KBStage):
-    """Places geocoded offline (GeoNames id, coordinates, country) and how each is used."""
-
-    name = "places"
-
-    def predict(self, doc: Doc) -> list[Mention]:
-        mentions = list(_annotations(doc).mentions)
-        geocode_places(doc, mentions, self.kb)
-        return mentions
-
-    def set_annotations(self, doc: Doc, records: list[Mention]) -> None:
-        _annotations(doc).mentions = records

@@ -1,0 +1,32 @@
+"""Recording how a run ends, the same way for every stage."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def recorded(store, report) -> Iterator[None]:
+    """Record the end of ``report.run_id`` in the store: ``ok``, ``interrupted`` (Ctrl-C) or ``failed``.
+
+    ``report`` has ``run_id``, ``status`` and ``to_dict()``; the exception, if any, goes on.
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        report.status = "interrupted"
+        store.end_run(report.run_id, report.status, report.to_dict())
+        raise
+    except BaseException:
+        report.status = "failed"
+        try:
+            store.end_run(report.run_id, report.status, report.to_dict())
+        except Exception:  # the store itself may be what failed; the original error matters more
+            logger.warning("could not record the end of failed run %s", report.run_id, exc_info=True)
+        raise
+    report.status = "ok"
+    store.end_run(report.run_id, report.status, report.to_dict())
