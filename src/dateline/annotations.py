@@ -7,7 +7,7 @@ from datetime import date
 
 from .timex import Timex
 
-__all__ = ["DocAnnotations", "Mention", "Timex"]
+__all__ = ["DocAnnotations", "EventMention", "Mention", "Timex"]
 
 
 @dataclass(slots=True)
@@ -38,6 +38,39 @@ class Mention:
 
 
 @dataclass(slots=True)
+class EventMention:
+    """One report of an event in one sentence: who did what to whom, when and where, and how surely.
+
+    Sources and targets are actor codes with the character spans of the mentions they come
+    from. ``modality`` is asserted, negated, future, hypothetical or historical; ``reported_by``
+    is the actor whose words report it, when it is reported speech.
+    """
+
+    start: int  # trigger span
+    end: int
+    trigger: str
+    sentence: int
+    sentence_start: int
+    sentence_end: int
+    cameo_code: str
+    plover_type: str | None
+    plover_mode: str | None
+    plover_context: str | None
+    quad_class: int
+    goldstein: float
+    sources: list[dict] = field(default_factory=list)  # {code, text, start, end, chain}
+    targets: list[dict] = field(default_factory=list)
+    modality: str = "asserted"
+    modality_cue: str | None = None  # the words that set the modality ("denies", "will", "in the event of")
+    reported_by: str | None = None  # actor code of the speaker, for reported speech
+    date: str | None = None  # TIMEX3 value of the event's own date, else the article date
+    date_precision: str | None = None  # day, month, year, ..., or "article" when it is the article date
+    date_text: str | None = None
+    location: dict | None = None  # {text, start, end, geonames_id, lat, lon, country}
+    confidence: float = 0.5
+
+
+@dataclass(slots=True)
 class DocAnnotations:
     """Everything dateline's stages attach to one Doc (``doc._.dateline``).
 
@@ -49,6 +82,7 @@ class DocAnnotations:
     article_id: str | None = None
     mentions: list[Mention] = field(default_factory=list)
     times: list[Timex] = field(default_factory=list)
+    events: list[EventMention] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)  # {"stage", "error"} per failed stage
 
 
@@ -74,6 +108,7 @@ def from_plain(obj: dict) -> DocAnnotations:
     data["dct"] = date.fromisoformat(data["dct"])
     data["mentions"] = [Mention(**m) for m in data["mentions"]]
     data["times"] = [Timex(**t) for t in data["times"]]
+    data["events"] = [EventMention(**e) for e in data["events"]]
     return DocAnnotations(**data)
 
 

@@ -15,8 +15,9 @@ from ..annotations import Mention
 from ..kb import KB
 
 # Prepositions after which a place is where something happens ("arrived in Kyiv").
+# "over" is left out: "concerns over Ukraine" is about a place, not in it.
 LOCATIVE = {"in", "at", "to", "from", "near", "into", "inside", "outside", "across", "toward", "towards", "via",
-            "through", "around", "within", "off", "along", "over", "throughout"}  # fmt: skip
+            "through", "around", "within", "off", "along", "throughout"}  # fmt: skip
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "agent", "csubj"}
 PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "his": "m"}
 

@@ -27,6 +27,7 @@ STAGES = (
     "dateline_coref_v1",
     "dateline_places_v1",
     "dateline_time_expressions_v1",
+    "dateline_events_v1",
 )
 
 

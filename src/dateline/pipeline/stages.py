@@ -279,3 +279,32 @@ def make_coref(nlp: Language, name: str, kb_path: str | None):
 @Language.factory("dateline_places_v1", **_MENTION_STAGE)
 def make_places(nlp: Language, name: str, kb_path: str | None):
     return Places(kb_path)
+
+
+@Language.factory(
+    "dateline_events_v1",
+    default_config={"kb_path": None},
+    requires=["doc._.dateline", "token.dep", "token.tag"],
+    assigns=["doc._.dateline"],
+)
+def make_events(nlp: Language, name: str, kb_path: str | None):
+    return Events(kb_path)
+
+
+class Events(Stage):
+    """Event mentions: trigger, CAMEO and PLOVER codes, sources and targets, modality, date, place."""
+
+    name = "events"
+
+    def __init__(self, kb_path: str | None = None) -> None:
+        from ..ontology import load_ontology
+
+        self.ontology = load_ontology(kb_path)
+
+    def predict(self, doc: Doc):
+        from .events import extract_events
+
+        return extract_events(doc, _annotations(doc), self.ontology)
+
+    def set_annotations(self, doc: Doc, records) -> None:
+        _annotations(doc).events = records
