@@ -272,7 +272,7 @@ def _run_annotate(store, cfg, rerun: bool, quiet: bool, command: str) -> None:
     )
     console.print(
         f"Annotated [bold]{report.articles:,}[/] article(s): {report.mentions:,} entity mention(s), "
-        f"{report.times:,} time expression(s){failed}."
+        f"{report.times:,} time expression(s), {report.events:,} event mention(s){failed}."
     )
 
 
@@ -316,6 +316,57 @@ def times(
         columns += ["range_start", "range_end"]
     title = f"Times in {article['article_id']} (article date {article['date_value']})" if article else "Times"
     emit(rows, columns, fmt.value, title=title)
+
+
+class Modality(StrEnum):
+    asserted = "asserted"
+    negated = "negated"
+    future = "future"
+    hypothetical = "hypothetical"
+    historical = "historical"
+
+
+@app.command(epilog="Example: dateline events --country RUS --type ASSAULT --modality asserted --since 2022-02-01")
+def events(
+    db: DbOption = None,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="An actor code prefix (TURGOV, TUR) or a name, as source or target.")
+    ] = None,
+    country: Annotated[str | None, typer.Option("--country", help="ISO3 country of a source or target (RUS).")] = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", help="PLOVER type (ASSAULT) or CAMEO code prefix (19, 042).")
+    ] = None,
+    modality: Annotated[
+        list[Modality] | None, typer.Option("--modality", help="Only these modalities (repeatable); default all.")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    place: Annotated[
+        str | None, typer.Option("--place", help="A place name or ISO3 country where the event happened.")
+    ] = None,
+    article_id: Annotated[str | None, typer.Option("--article", help="Only the events of this article.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 100,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List coded events: who did what to whom (CAMEO and PLOVER), when, where, and whether it happened."""
+    from .store import EventQuery
+
+    with _store(db) as store:
+        if article_id is not None:
+            article_id = store.get_article(article_id)["article_id"]
+        query = EventQuery(actor=actor, country=country, type=type_, since=_day(since, "--since"), until=_day(until, "--until"),
+                           modality=tuple(m.value for m in modality) if modality else None, place=place,
+                           article_id=article_id, limit=limit)  # fmt: skip
+        rows = store.events(query)
+    for row in rows:
+        row["source"] = ", ".join(s["code"] or s["text"] for s in row["sources"])
+        row["target"] = ", ".join(t["code"] or t["text"] for t in row["targets"])
+        row["place"] = row["location"]["text"] if row["location"] else None
+    columns = ["date", "plover_type", "cameo_code", "source", "target", "modality", "trigger", "place"]
+    if fmt != OutputFormat.table:
+        columns = ["event_id", "article_id", *columns, "plover_mode", "quad_class", "goldstein", "date_precision",
+                   "modality_cue", "reported_by", "start", "end", "sentence", "confidence", "sources", "targets", "location"]  # fmt: skip
+    emit(rows, columns, fmt.value, headers={"plover_type": "type", "cameo_code": "cameo"})
 
 
 @app.command(epilog="Example: dateline entities --label GPE --limit 20")
@@ -475,6 +526,7 @@ def stats(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
         {"what": "articles annotated", "value": annotated["annotated"]},
         {"what": "  entity mentions", "value": annotated["mentions"]},
         {"what": "  time expressions", "value": annotated["times"]},
+        {"what": "  event mentions", "value": annotated["events"]},
         {"what": "open rejects", "value": s.open_rejects},
         *({"what": f"  {reason}", "value": n} for reason, n in s.rejects_by_reason.items()),
         {"what": "runs", "value": s.runs},
@@ -497,7 +549,9 @@ def runs(
 
 @app.command(epilog="Example: dateline export articles --format parquet -o articles.parquet")
 def export(
-    kind: Annotated[str, typer.Argument(help="What to export: articles, entities or times.", show_default=False)],
+    kind: Annotated[
+        str, typer.Argument(help="What to export: articles, entities, times or events.", show_default=False)
+    ],
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl, csv or parquet.")] = ExportFormat.jsonl,
     output: Annotated[
         Path | None,

@@ -52,6 +52,34 @@ FIELDS: dict[str, list[str]] = {
         "actor_code",
         "role",
     ],
+    "events": [
+        "event_id",
+        "plover_type",
+        "plover_mode",
+        "cameo_code",
+        "quad_class",
+        "goldstein",
+        "source",
+        "target",
+        "source_code",
+        "target_code",
+        "date",
+        "date_precision",
+        "location",
+        "modality",
+        "num_mentions",
+        "num_sources",
+        "num_articles",
+        "mentions",
+        "plover_context",
+        "trigger",
+        "modality_cue",
+        "reported_by",
+        "location_name",
+        "sources",
+        "targets",
+        "confidence",
+    ],
     "times": [
         "article_id",
         "text",
@@ -67,14 +95,57 @@ FIELDS: dict[str, list[str]] = {
     ],
 }
 
-_INT_FIELDS = {"num_publications", "num_outlets", "start", "end", "geonames_id"}
-_FLOAT_FIELDS = {"lat", "lon"}
+_INT_FIELDS = {"num_publications", "num_outlets", "start", "end", "geonames_id", "quad_class", "num_mentions",
+               "num_sources", "num_articles"}  # fmt: skip
+_FLOAT_FIELDS = {"lat", "lon", "goldstein", "confidence"}
 _BOOL_FIELDS = {"anchored"}
 # Lists and objects: JSON arrays in JSONL; JSON text in a CSV cell or a Parquet string column.
-_NESTED_FIELDS = {"aliases", "mentions"}
+_NESTED_FIELDS = {"aliases", "mentions", "source", "target", "sources", "targets"}
 
 Rows = Iterable[dict[str, Any]]
 Writer = Callable[[Rows, list[str], IO[bytes]], int]
+
+
+KINDS_OF_LABEL = {"NOMINAL": "PERSON", "PRONOUN": "PERSON"}
+
+
+def entity_id(label: str, name: str) -> str:
+    """The id of the entity a mention with this label and (canonical) name belongs to, until
+    cross-document resolution: stable for a kind and a name."""
+    from ..model import normalize_text
+
+    kind = KINDS_OF_LABEL.get(label, label)
+    return hashlib.sha256(f"{kind}\x1f{normalize_text(name).casefold()}".encode()).hexdigest()[:16]
+
+
+def _event_rows(store: Store) -> Iterator[dict[str, Any]]:
+    """Events in the fields of the output contract; before fusion each mention is its own event."""
+    from ..store import EventQuery
+
+    for e in store.events(EventQuery(limit=None)):
+
+        def ids(records):
+            return [entity_id(r.get("label", ""), r["text"]) for r in records]
+
+        yield {
+            **e,
+            "source": ids(e["sources"]),
+            "target": ids(e["targets"]),
+            "location": entity_id(e["location"].get("label", "GPE"), e["location"]["text"]) if e["location"] else None,
+            "location_name": e["location"]["text"] if e["location"] else None,
+            "num_mentions": 1,
+            "num_sources": 1,
+            "num_articles": 1,
+            "mentions": [
+                {
+                    "article_id": e["article_id"],
+                    "sentence": e["sentence"],
+                    "start": e["start"],
+                    "end": e["end"],
+                    "confidence": e["confidence"],
+                }
+            ],  # fmt: skip
+        }
 
 
 def entity_rows(mentions: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -89,18 +160,16 @@ def entity_rows(mentions: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
     from ..model import normalize_text
 
-    kinds = {"PERSON": "PERSON", "NOMINAL": "PERSON", "PRONOUN": "PERSON"}
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for m in mentions:
         if m["label"] in NOT_ENTITIES:
             continue
         name = normalize_text(m.get("canonical") or m["text"])
-        kind = kinds.get(m["label"], m["label"])
+        kind = KINDS_OF_LABEL.get(m["label"], m["label"])
         key = (kind, name.casefold())
         entity = groups.get(key)
         if entity is None:
-            entity_id = hashlib.sha256(f"{key[0]}\x1f{key[1]}".encode()).hexdigest()[:16]
-            entity = groups[key] = {"entity_id": entity_id, "name": name, "type": kind, "aliases": [], "mentions": [],
+            entity = groups[key] = {"entity_id": entity_id(m["label"], name), "name": name, "type": kind, "aliases": [], "mentions": [],
                                     "_votes": {f: Counter() for f in _VOTED}}  # fmt: skip
         text = normalize_text(m["text"])
         if m["label"] not in ("PRONOUN", "NOMINAL") and text != entity["name"] and text not in entity["aliases"]:
@@ -140,6 +209,8 @@ def _rows(store: Store, kind: str, query: ArticleQuery | None) -> Iterator[dict[
         return entity_rows(store.mentions())
     if kind == "times":
         return _time_rows(store)
+    if kind == "events":
+        return _event_rows(store)
     raise ConfigError(f"unknown export kind {kind!r}; choose {', '.join(KINDS)}")
 
 

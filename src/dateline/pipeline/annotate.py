@@ -23,11 +23,13 @@ class AnnotateReport:
     articles: int = 0
     times: int = 0
     mentions: int = 0
+    events: int = 0
     failed: list[tuple[str, list[dict]]] = field(default_factory=list)  # (article id, stage errors)
     status: str = "running"
 
     def to_dict(self) -> dict:
-        return {"articles": self.articles, "times": self.times, "mentions": self.mentions, "failed": len(self.failed)}
+        return {"articles": self.articles, "times": self.times, "mentions": self.mentions, "events": self.events,
+                "failed": len(self.failed)}  # fmt: skip
 
 
 def make_doc(nlp, text: str, dct: date, article_id: str | None = None):
@@ -123,6 +125,7 @@ def annotate(
             report.articles += 1
             report.times += len(ann.times)
             report.mentions += len(ann.mentions)
+            report.events += len(ann.events)
             if ann.errors:
                 report.failed.append((ann.article_id, ann.errors))
             if progress is not None:

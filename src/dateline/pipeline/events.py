@@ -98,7 +98,14 @@ def _record(m: Mention) -> dict:
     code = m.actor_code or m.country
     if m.label in ("GPE", "LOC") and m.usage == "location" and m.country:
         code = m.country  # a place as a target: the country, not its government
-    return {"code": code, "text": m.canonical or m.text, "start": m.start, "end": m.end, "chain": m.chain}
+    return {
+        "code": code,
+        "text": m.canonical or m.text,
+        "label": m.label,
+        "start": m.start,
+        "end": m.end,
+        "chain": m.chain,
+    }
 
 
 def _children(tok: Token, *deps: str) -> list[Token]:
@@ -347,8 +354,8 @@ def _location(tok: Token, mentions: list[Mention]) -> dict | None:
     if not places:
         return None
     m = min(places, key=lambda m: abs(m.start - tok.idx))
-    return {"text": m.text, "start": m.start, "end": m.end, "geonames_id": m.geonames_id, "lat": m.lat, "lon": m.lon,
-            "country": m.place_country or m.country}  # fmt: skip
+    return {"text": m.text, "label": m.label, "start": m.start, "end": m.end, "geonames_id": m.geonames_id,
+            "lat": m.lat, "lon": m.lon, "country": m.place_country or m.country}  # fmt: skip
 
 
 def _only_self_targets(tok: Token, p: Pattern, actors: _Actors, sources: list[Mention]) -> bool:

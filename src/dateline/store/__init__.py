@@ -1,5 +1,5 @@
 """Storage: one :class:`Store` interface over SQLAlchemy Core (SQLite by default, PostgreSQL)."""
 
-from .store import DEFAULT_DB, ArticleQuery, BatchResult, Store, open_store, resolve_url
+from .store import DEFAULT_DB, ArticleQuery, BatchResult, EventQuery, Store, open_store, resolve_url
 
-__all__ = ["Store", "open_store", "resolve_url", "ArticleQuery", "BatchResult", "DEFAULT_DB"]
+__all__ = ["Store", "open_store", "resolve_url", "ArticleQuery", "EventQuery", "BatchResult", "DEFAULT_DB"]

@@ -27,9 +27,14 @@ def _annotations(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.article_annotations, schema.mentions, schema.times])
 
 
+def _events(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.events])
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
     ("0002_annotations", _annotations),
+    ("0003_events", _events),
 ]
 
 

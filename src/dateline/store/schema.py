@@ -164,3 +164,44 @@ times = Table(
     Index("ix_times_article", "article_id"),
     Index("ix_times_range", "range_start", "range_end"),
 )
+
+# Event mentions: one row per report of an event in one sentence (fusion across articles comes later).
+events = Table(
+    "events",
+    metadata,
+    Column("event_id", String(24), primary_key=True),
+    Column("article_id", ID, ForeignKey("articles.article_id"), nullable=False),
+    Column("start", Integer, nullable=False),  # trigger span
+    Column("end", Integer, nullable=False),
+    Column("trigger", Text, nullable=False),
+    Column("sentence", Integer, nullable=False),
+    Column("sentence_start", Integer, nullable=False),
+    Column("sentence_end", Integer, nullable=False),
+    Column("cameo_code", String(4), nullable=False),
+    Column("plover_type", String(12)),
+    Column("plover_mode", String(30)),
+    Column("plover_context", String(60)),
+    Column("quad_class", Integer, nullable=False),
+    Column("goldstein", Float, nullable=False),
+    Column("source_code", String(40)),  # the first source's actor code (for filters)
+    Column("target_code", String(40)),
+    Column("sources", Text, nullable=False),  # JSON list of {code, text, start, end, chain}
+    Column("targets", Text, nullable=False),
+    Column("modality", String(15), nullable=False),
+    Column("modality_cue", Text),
+    Column("reported_by", String(40)),
+    Column("date", String(40), nullable=False),  # TIMEX3 value of the event's date
+    Column("date_precision", String(15), nullable=False),  # granularity, or "article"
+    Column("date_text", Text),
+    Column("range_start", Date),
+    Column("range_end", Date),
+    Column("location", Text),  # JSON {text, start, end, geonames_id, lat, lon, country}
+    Column("location_country", String(3)),
+    Column("confidence", Float, nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Index("ix_events_article", "article_id"),
+    Index("ix_events_type", "plover_type"),
+    Index("ix_events_source", "source_code"),
+    Index("ix_events_target", "target_code"),
+    Index("ix_events_range", "range_start", "range_end"),
+)

@@ -28,9 +28,9 @@ from .. import __version__
 from ..errors import ConfigError, NotFound, StorageError
 from ..model import Article, Reject
 from . import migrations
-from .schema import article_annotations, articles, mentions, publications, rejects, runs, times
+from .schema import article_annotations, articles, events, mentions, publications, rejects, runs, times
 
-__all__ = ["Store", "open_store", "resolve_url", "ArticleQuery", "BatchResult", "DEFAULT_DB"]
+__all__ = ["Store", "open_store", "resolve_url", "ArticleQuery", "EventQuery", "BatchResult", "DEFAULT_DB"]
 
 DEFAULT_DB = "dateline.db"
 
@@ -94,6 +94,21 @@ class ArticleQuery:
     search: str | None = None
     limit: int | None = 50
     offset: int = 0
+
+
+@dataclass
+class EventQuery:
+    """Filters for :meth:`Store.events`."""
+
+    actor: str | None = None  # actor code prefix (TURGOV, TUR) or a name in the sources/targets
+    country: str | None = None  # ISO3 of a source or target
+    type: str | None = None  # PLOVER type (ASSAULT) or CAMEO code prefix (19, 042)
+    modality: tuple[str, ...] | None = None
+    since: date | None = None
+    until: date | None = None
+    place: str | None = None  # location name or country code
+    article_id: str | None = None
+    limit: int | None = 100
 
 
 @dataclass
@@ -608,10 +623,17 @@ class Store:
                         "run_id": run_id,
                     }
                 )
+        event_rows = [_event_row(r.article_id, e, run_id) for r in results for e in r.events]
         with self._write() as conn:
-            for table in (mentions, times, article_annotations):
+            for table in (mentions, times, events, article_annotations):
                 conn.execute(table.delete().where(table.c.article_id.in_(ids)))
-            for table, rows in ((article_annotations, annotated), (mentions, mention_rows), (times, time_rows)):
+            tables = (
+                (article_annotations, annotated),
+                (mentions, mention_rows),
+                (times, time_rows),
+                (events, event_rows),
+            )
+            for table, rows in tables:
                 if rows:
                     conn.execute(table.insert(), rows)
 
@@ -640,6 +662,42 @@ class Store:
         with self._read() as conn:
             return [dict(r) for r in conn.execute(stmt).mappings()]
 
+    def events(self, query: EventQuery | None = None) -> list[dict[str, Any]]:
+        """Event mentions matching the query, by date then article and position, JSON fields decoded."""
+        q = query or EventQuery()
+        stmt = select(events).order_by(events.c.range_start, events.c.article_id, events.c.start)
+        conds = []
+        if q.actor:
+            like = q.actor.upper() + "%"
+            conds.append(or_(events.c.source_code.like(like), events.c.target_code.like(like),
+                             events.c.sources.ilike(f"%{q.actor}%"), events.c.targets.ilike(f"%{q.actor}%")))  # fmt: skip
+        if q.country:
+            like = q.country.upper() + "%"
+            conds.append(or_(events.c.source_code.like(like), events.c.target_code.like(like)))
+        if q.type:
+            t = q.type.upper()
+            conds.append(events.c.plover_type == t if not t[:1].isdigit() else events.c.cameo_code.like(t + "%"))
+        if q.modality:
+            conds.append(events.c.modality.in_(q.modality))
+        if q.since:
+            conds.append(or_(events.c.range_end >= q.since, events.c.range_end.is_(None)))
+        if q.until:
+            conds.append(or_(events.c.range_start <= q.until, events.c.range_start.is_(None)))
+        if q.place:
+            conds.append(or_(events.c.location.ilike(f"%{q.place}%"), events.c.location_country == q.place.upper()))
+        if q.article_id:
+            conds.append(events.c.article_id == q.article_id)
+        if conds:
+            stmt = stmt.where(and_(*conds))
+        if q.limit is not None:
+            stmt = stmt.limit(q.limit)
+        with self._read() as conn:
+            rows = [dict(r) for r in conn.execute(stmt).mappings()]
+        for row in rows:
+            for key in ("sources", "targets", "location"):
+                row[key] = json.loads(row[key]) if row[key] else ([] if key != "location" else None)
+        return rows
+
     def annotation_status(self) -> dict[str, int]:
         """How many articles are annotated (and with a stage error), and how many times and mentions."""
         with self._read() as conn:
@@ -652,6 +710,7 @@ class Store:
                 "with_errors": count(article_annotations, article_annotations.c.errors.is_not(None)),
                 "times": count(times),
                 "mentions": count(mentions),
+                "events": count(events),
             }
 
     def rejects(
@@ -696,6 +755,34 @@ class Store:
         if isinstance(s.first_date, str):  # SQLite aggregate over a DATE column returns text
             s.first_date, s.last_date = date.fromisoformat(s.first_date), date.fromisoformat(s.last_date)
         return s
+
+
+def _event_row(article_id: str, e: Any, run_id: int) -> dict[str, Any]:
+    from hashlib import sha256
+
+    from ..timex import value_range
+
+    span = value_range(e.date) if e.date else None
+    event_id = "ev" + sha256(f"{article_id}:{e.start}:{e.end}:{e.cameo_code}".encode()).hexdigest()[:16]
+    return {
+        "event_id": event_id,
+        "article_id": article_id,
+        **{k: getattr(e, k) for k in EVENT_FIELDS},
+        "sources": json.dumps(e.sources, ensure_ascii=False),
+        "targets": json.dumps(e.targets, ensure_ascii=False),
+        "source_code": e.sources[0]["code"] if e.sources else None,
+        "target_code": e.targets[0]["code"] if e.targets else None,
+        "range_start": span[0] if span else None,
+        "range_end": span[1] if span else None,
+        "location": json.dumps(e.location, ensure_ascii=False) if e.location else None,
+        "location_country": e.location.get("country") if e.location else None,
+        "run_id": run_id,
+    }
+
+
+EVENT_FIELDS = ("start", "end", "trigger", "sentence", "sentence_start", "sentence_end", "cameo_code", "plover_type",
+                "plover_mode", "plover_context", "quad_class", "goldstein", "modality", "modality_cue", "reported_by",
+                "date", "date_precision", "date_text", "confidence")  # fmt: skip
 
 
 def _reason(exc: BaseException) -> str:
