@@ -326,7 +326,7 @@ class Modality(StrEnum):
     historical = "historical"
 
 
-@app.command(epilog="Example: dateline events --country RUS --type ASSAULT --modality asserted --since 2022-02-01")
+@app.command(epilog="Example: dateline events --country RUS --type ASSAULT --modality asserted")
 def events(
     db: DbOption = None,
     actor: Annotated[
