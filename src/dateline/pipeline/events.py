@@ -376,7 +376,15 @@ def extract_events(doc: Doc, ann: DocAnnotations, onto: Ontology) -> list[EventM
     sentences = list(doc.sents)
     index = {s.start: i for i, s in enumerate(sentences)}
     out: list[EventMention] = []
+    coded_verbs: set[int] = set()
     for tok in doc:
+        # "sign an agreement", "hold talks": the verb's event is the noun's; code it once.
+        if (
+            tok.tag_.startswith("NN")
+            and (tok.head.i in coded_verbs or tok.head.head.i in coded_verbs)
+            and tok.dep_ in ("dobj", "pobj", "attr", "nsubjpass", "obj")
+        ):
+            continue
         pos = "VERB" if tok.tag_.startswith("VB") else "NOUN" if tok.tag_.startswith("NN") else None
         if pos is None:
             continue
@@ -409,6 +417,8 @@ def extract_events(doc: Doc, ann: DocAnnotations, onto: Ontology) -> list[EventM
                     code = onto.code(INTENT[code_str[:2]])
         sent = tok.sent
         confidence = 0.3 + (0.3 if sources else 0) + (0.2 if targets else 0) + (0.2 if pattern.condition else 0)
+        if pos == "VERB":
+            coded_verbs.add(tok.i)
         out.append(
             EventMention(
                 start=tok.idx,
