@@ -128,8 +128,8 @@ def _condition(doc: Doc, tok: Token, p: Pattern, subjects: list[Mention]) -> boo
         return any(_lemma(o) in p.words or o.text.lower() in p.words for o in _prep_objects(tok, {"of"}))
     if p.condition == "prep":
         return any(c.dep_ == "prep" and c.text.lower() in p.words for c in tok.children)
-    if p.condition == "xcomp":
-        return any(_lemma(c) in p.words for c in _children(tok, "xcomp"))
+    if p.condition == "xcomp":  # "offered to mediate" (an xcomp, or a purpose clause)
+        return any(_lemma(c) in p.words for c in _children(tok, "xcomp", "advcl"))
     if p.condition == "as":  # "offered (its assistance) as a mediator": on the verb or on its object
         holders = [tok, *_children(tok, "dobj", "obj")]
         return any(_lemma(o) in p.words for h in holders for o in _prep_objects(h, {"as"}))
@@ -377,7 +377,10 @@ def extract_events(doc: Doc, ann: DocAnnotations, onto: Ontology) -> list[EventM
     index = {s.start: i for i, s in enumerate(sentences)}
     out: list[EventMention] = []
     coded_verbs: set[int] = set()
+    consumed: set[int] = set()
     for tok in doc:
+        if tok.i in consumed:
+            continue
         # "sign an agreement", "hold talks": the verb's event is the noun's; code it once.
         if (
             tok.tag_.startswith("NN")
@@ -419,6 +422,8 @@ def extract_events(doc: Doc, ann: DocAnnotations, onto: Ontology) -> list[EventM
         confidence = 0.3 + (0.3 if sources else 0) + (0.2 if targets else 0) + (0.2 if pattern.condition else 0)
         if pos == "VERB":
             coded_verbs.add(tok.i)
+            if pattern.condition == "xcomp":  # "offered to mediate" is one event: the offer
+                consumed.update(c.i for c in _children(tok, "xcomp", "advcl") if _lemma(c) in pattern.words)
         out.append(
             EventMention(
                 start=tok.idx,
