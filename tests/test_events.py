@@ -232,3 +232,33 @@ def test_events_on_the_samples(sample_articles):
     assert (sign.plover_type, sign.modality) == ("AGREE", "future")
     [mobilize] = find("concentration", second)
     assert (mobilize.plover_type, mobilize.modality, codes(mobilize.sources)) == ("MOBILIZE", "asserted", ["RUSMIL"])
+
+
+def test_quotes_direct_quote_gets_its_speaker_and_inner_events():
+    from dateline.pipeline.quotes import find_quotes
+
+    # " Turkey will not attack Syria , " Erdogan said .
+    doc, ann = parse(
+        '"/``/6/punct Turkey/NNP/4/nsubj will/MD/4/aux not/RB/4/neg attack/VB/8/ccomp Syria/NNP/4/dobj ,/,/8/punct '
+        "\"/''/8/punct said/VBD/-1/ROOT/say Erdogan/NNP/8/nsubj ././8/punct",
+        {"Turkey": ("GPE", "TUR", None), "Syria": ("GPE", "SYR", None), "Erdogan": ("PERSON", "TURGOV", None)},
+    )
+    ann.events = extract_events(doc, ann, ONTO)
+    [q] = [q for q in find_quotes(doc, ann) if q.kind == "direct"]
+    assert (q.speaker_code, q.speaker, q.cue) == ("TURGOV", "Erdogan", "say")
+    assert q.text.strip(" ,") == "Turkey will not attack Syria" and len(q.events) == 1
+    assert ann.events[q.events[0]].modality == "negated"
+
+
+def test_quotes_indirect_quote_is_the_complement_clause():
+    from dateline.pipeline.quotes import find_quotes
+
+    doc, ann = parse(
+        "Moscow/NNP/1/nsubj said/VBD/-1/ROOT/say that/IN/4/mark Kyiv/NNP/4/nsubj attacked/VBD/1/ccomp/attack Donetsk/NNP/4/dobj",
+        {"Moscow": ("GPE", "RUSGOV", None), "Kyiv": ("GPE", "UKRGOV", None), "Donetsk": ("GPE", "UKR", None)},
+    )
+    ann.events = extract_events(doc, ann, ONTO)
+    [q] = find_quotes(doc, ann)
+    assert (q.kind, q.speaker_code, q.cue) == ("indirect", "RUSGOV", "say")
+    assert q.text == "that Kyiv attacked Donetsk" and len(q.events) == 1
+    assert ann.events[0].reported_by == "RUSGOV"

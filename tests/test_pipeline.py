@@ -72,7 +72,7 @@ def test_pipeline_built_in_order_with_versions():
     nlp = build_pipeline()
     names = nlp.pipe_names
     assert names.index("gazetteer") < names.index("ner"), "the gazetteer must come before the statistical NER"
-    assert names[-6:] == ["entities", "actors", "coref", "places", "time_expressions", "events"]
+    assert names[-7:] == ["entities", "actors", "coref", "places", "time_expressions", "events", "quotes"]
     versions = stage_versions(nlp)
     assert versions["time_expressions"] == "dateline_time_expressions_v1"
     assert versions["model"].startswith("core_web_sm")

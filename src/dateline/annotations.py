@@ -7,7 +7,7 @@ from datetime import date
 
 from .timex import Timex
 
-__all__ = ["DocAnnotations", "EventMention", "Mention", "Timex"]
+__all__ = ["DocAnnotations", "EventMention", "Mention", "Quote", "Timex"]
 
 
 @dataclass(slots=True)
@@ -71,6 +71,24 @@ class EventMention:
 
 
 @dataclass(slots=True)
+class Quote:
+    """A quotation: direct ("...", he said) or indirect (X said that ...), its speaker, cue verb and
+    the indexes of the event mentions (in ``DocAnnotations.events``) coded inside it."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # direct, indirect
+    sentence: int
+    speaker_code: str | None = None
+    speaker: str | None = None
+    speaker_start: int | None = None
+    cue: str | None = None
+    cue_start: int | None = None
+    events: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class DocAnnotations:
     """Everything dateline's stages attach to one Doc (``doc._.dateline``).
 
@@ -83,6 +101,7 @@ class DocAnnotations:
     mentions: list[Mention] = field(default_factory=list)
     times: list[Timex] = field(default_factory=list)
     events: list[EventMention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)  # {"stage", "error"} per failed stage
 
 
@@ -109,6 +128,7 @@ def from_plain(obj: dict) -> DocAnnotations:
     data["mentions"] = [Mention(**m) for m in data["mentions"]]
     data["times"] = [Timex(**t) for t in data["times"]]
     data["events"] = [EventMention(**e) for e in data["events"]]
+    data["quotes"] = [Quote(**q) for q in data["quotes"]]
     return DocAnnotations(**data)
 
 

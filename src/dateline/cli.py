@@ -369,6 +369,29 @@ def events(
     emit(rows, columns, fmt.value, headers={"plover_type": "type", "cameo_code": "cameo"})
 
 
+@app.command(epilog="Example: dateline quotes --speaker TURGOV")
+def quotes(
+    db: DbOption = None,
+    speaker: Annotated[
+        str | None, typer.Option("--speaker", help="An actor code prefix (TURGOV) or part of a speaker's name.")
+    ] = None,
+    article_id: Annotated[str | None, typer.Option("--article", help="Only the quotations in this article.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 100,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List quotations, direct and indirect, with the speaker, the cue verb and the events inside them."""
+    with _store(db) as store:
+        if article_id is not None:
+            article_id = store.get_article(article_id)["article_id"]
+        rows = store.quotes(article_id=article_id, speaker=speaker, limit=limit)
+    for row in rows:
+        row["events"] = len(row["event_ids"])
+    columns = ["speaker", "speaker_code", "cue", "kind", "text", "events"]
+    if fmt != OutputFormat.table:
+        columns = ["article_id", "start", "end", *columns[:-1], "sentence", "event_ids"]
+    emit(rows, columns, fmt.value, headers={"speaker_code": "code"})
+
+
 @app.command(epilog="Example: dateline entities --label GPE --limit 20")
 def entities(
     db: DbOption = None,
@@ -527,6 +550,7 @@ def stats(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
         {"what": "  entity mentions", "value": annotated["mentions"]},
         {"what": "  time expressions", "value": annotated["times"]},
         {"what": "  event mentions", "value": annotated["events"]},
+        {"what": "  quotations", "value": annotated["quotes"]},
         {"what": "open rejects", "value": s.open_rejects},
         *({"what": f"  {reason}", "value": n} for reason, n in s.rejects_by_reason.items()),
         {"what": "runs", "value": s.runs},

@@ -28,6 +28,7 @@ STAGES = (
     "dateline_places_v1",
     "dateline_time_expressions_v1",
     "dateline_events_v1",
+    "dateline_quotes_v1",
 )
 
 
@@ -62,6 +63,7 @@ def build_pipeline(model: str | None = None, kb_path: str | None = None):
     Raises:
         PipelineError: no model, or a stage's prerequisite is missing or comes after it.
     """
+    from spacy.language import Language
     from spacy.tokens import Doc
 
     from . import stages  # noqa: F401  (registers the component factories)
@@ -72,9 +74,8 @@ def build_pipeline(model: str | None = None, kb_path: str | None = None):
     kb = {"kb_path": kb_path}
     nlp.add_pipe(GAZETTEER, name=_short(GAZETTEER), before="ner" if "ner" in nlp.pipe_names else None, config=kb)
     for stage in STAGES:
-        nlp.add_pipe(
-            stage, name=_short(stage), config=kb if stage != "dateline_entities_v1" and "time" not in stage else {}
-        )
+        takes_kb = "kb_path" in Language.get_factory_meta(stage).default_config
+        nlp.add_pipe(stage, name=_short(stage), config=kb if takes_kb else {})
     problems = {name: missing for name, missing in nlp.analyze_pipes()["problems"].items() if missing}
     if problems:
         detail = "; ".join(f"{name} needs {', '.join(missing)}" for name, missing in problems.items())

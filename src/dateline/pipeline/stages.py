@@ -308,3 +308,22 @@ class Events(Stage):
 
     def set_annotations(self, doc: Doc, records) -> None:
         _annotations(doc).events = records
+
+
+@Language.factory("dateline_quotes_v1", requires=["doc._.dateline", "token.dep"], assigns=["doc._.dateline"])
+def make_quotes(nlp: Language, name: str):
+    return Quotes()
+
+
+class Quotes(Stage):
+    """Direct and indirect quotations with their speakers, cue verbs and inner events."""
+
+    name = "quotes"
+
+    def predict(self, doc: Doc):
+        from .quotes import find_quotes
+
+        return find_quotes(doc, _annotations(doc))
+
+    def set_annotations(self, doc: Doc, records) -> None:
+        _annotations(doc).quotes = records

@@ -31,10 +31,15 @@ def _events(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.events])
 
 
+def _quotes(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.quotes])
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
     ("0002_annotations", _annotations),
     ("0003_events", _events),
+    ("0004_quotes", _quotes),
 ]
 
 

@@ -205,3 +205,25 @@ events = Table(
     Index("ix_events_target", "target_code"),
     Index("ix_events_range", "range_start", "range_end"),
 )
+
+# Quotations with their speakers; event_ids are the events coded inside them.
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("quote_id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", ID, ForeignKey("articles.article_id"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("kind", String(10), nullable=False),  # direct, indirect
+    Column("sentence", Integer, nullable=False),
+    Column("speaker_code", String(40)),
+    Column("speaker", Text),
+    Column("speaker_start", Integer),
+    Column("cue", String(40)),
+    Column("cue_start", Integer),
+    Column("event_ids", Text, nullable=False),  # JSON list of events.event_id
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Index("ix_quotes_article", "article_id"),
+    Index("ix_quotes_speaker", "speaker_code"),
+)

@@ -28,7 +28,7 @@ from .. import __version__
 from ..errors import ConfigError, NotFound, StorageError
 from ..model import Article, Reject
 from . import migrations
-from .schema import article_annotations, articles, events, mentions, publications, rejects, runs, times
+from .schema import article_annotations, articles, events, mentions, publications, quotes, rejects, runs, times
 
 __all__ = ["Store", "open_store", "resolve_url", "ArticleQuery", "EventQuery", "BatchResult", "DEFAULT_DB"]
 
@@ -623,15 +623,28 @@ class Store:
                         "run_id": run_id,
                     }
                 )
-        event_rows = [_event_row(r.article_id, e, run_id) for r in results for e in r.events]
+        event_rows, quote_rows = [], []
+        for r in results:
+            rows = [_event_row(r.article_id, e, run_id) for e in r.events]
+            event_rows += rows
+            for q in r.quotes:
+                quote_rows.append(
+                    {
+                        "article_id": r.article_id,
+                        **{k: getattr(q, k) for k in QUOTE_FIELDS},
+                        "event_ids": json.dumps([rows[i]["event_id"] for i in q.events if i < len(rows)]),
+                        "run_id": run_id,
+                    }
+                )
         with self._write() as conn:
-            for table in (mentions, times, events, article_annotations):
+            for table in (mentions, times, events, quotes, article_annotations):
                 conn.execute(table.delete().where(table.c.article_id.in_(ids)))
             tables = (
                 (article_annotations, annotated),
                 (mentions, mention_rows),
                 (times, time_rows),
                 (events, event_rows),
+                (quotes, quote_rows),
             )
             for table, rows in tables:
                 if rows:
@@ -698,6 +711,25 @@ class Store:
                 row[key] = json.loads(row[key]) if row[key] else ([] if key != "location" else None)
         return rows
 
+    def quotes(
+        self, article_id: str | None = None, speaker: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Quotations, by article and position; ``speaker`` matches an actor code prefix or the speaker's name."""
+        stmt = select(quotes).order_by(quotes.c.article_id, quotes.c.start)
+        if article_id is not None:
+            stmt = stmt.where(quotes.c.article_id == article_id)
+        if speaker:
+            stmt = stmt.where(
+                or_(quotes.c.speaker_code.like(speaker.upper() + "%"), quotes.c.speaker.ilike(f"%{speaker}%"))
+            )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self._read() as conn:
+            rows = [dict(r) for r in conn.execute(stmt).mappings()]
+        for row in rows:
+            row["event_ids"] = json.loads(row["event_ids"])
+        return rows
+
     def annotation_status(self) -> dict[str, int]:
         """How many articles are annotated (and with a stage error), and how many times and mentions."""
         with self._read() as conn:
@@ -711,6 +743,7 @@ class Store:
                 "times": count(times),
                 "mentions": count(mentions),
                 "events": count(events),
+                "quotes": count(quotes),
             }
 
     def rejects(
@@ -780,6 +813,18 @@ def _event_row(article_id: str, e: Any, run_id: int) -> dict[str, Any]:
     }
 
 
+QUOTE_FIELDS = (
+    "start",
+    "end",
+    "text",
+    "kind",
+    "sentence",
+    "speaker_code",
+    "speaker",
+    "speaker_start",
+    "cue",
+    "cue_start",
+)
 EVENT_FIELDS = ("start", "end", "trigger", "sentence", "sentence_start", "sentence_end", "cameo_code", "plover_type",
                 "plover_mode", "plover_context", "quad_class", "goldstein", "modality", "modality_cue", "reported_by",
                 "date", "date_precision", "date_text", "confidence")  # fmt: skip
