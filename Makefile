@@ -25,6 +25,7 @@ demo: $(VENV)/.runtime
 	$(BIN)/dateline articles --db $(DB)
 	$(BIN)/dateline entities --db $(DB) --limit 15
 	$(BIN)/dateline times --db $(DB) --limit 15
+	$(BIN)/dateline events --db $(DB) --modality asserted --limit 20
 	$(BIN)/dateline stats --db $(DB)
 	@echo "Next: $(BIN)/dateline show ARTICLE_ID --db $(DB)   (any unique prefix of an id works)"
 

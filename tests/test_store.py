@@ -212,6 +212,13 @@ def test_store_annotations_replace_and_read_back(fresh_store):
         date(2022, 2, 1),
         date(2022, 2, 1),
     )
-    assert fresh_store.annotation_status() == {"annotated": 1, "with_errors": 0, "times": 1, "mentions": 1, "events": 0, "quotes": 0}
+    assert fresh_store.annotation_status() == {
+        "annotated": 1,
+        "with_errors": 0,
+        "times": 1,
+        "mentions": 1,
+        "events": 0,
+        "quotes": 0,
+    }
     assert fresh_store.articles_to_annotate() == []
     assert fresh_store.articles_to_annotate(rerun=True) == [(row["article_id"], date(2022, 2, 2))]

@@ -58,6 +58,14 @@ def find_quotes(doc: Doc, ann: DocAnnotations) -> list[Quote]:
         start, end = m.start(), m.end()
         cue = _cue_near(doc, start, end)
         speakers = _verb_subjects(cue, actors) if cue is not None else []
+        if (
+            not speakers
+            and cue is not None
+            and any(c.text.lower() in ("he", "she") for c in cue.children if c.dep_ == "nsubj")
+        ):
+            # '"...," he said': the person last named before the quotation.
+            before = [x for x in ann.mentions if x.label == "PERSON" and x.end <= start and (x.actor_code or x.country)]
+            speakers = before[-1:]
         speaker_token = (
             next(iter(c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), None) if cue is not None else None
         )
