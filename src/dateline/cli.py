@@ -109,6 +109,10 @@ JobsOption = Annotated[
         "--jobs", "-j", min=1, help="Annotate with this many processes (setting annotate.jobs).", show_default=False
     ),
 ]
+LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")]
+ArticleOption = Annotated[
+    str | None, typer.Option("--article", help="Only this article (an id or a unique prefix).", show_default=False)
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")]
 SqlEchoOption = Annotated[
     bool, typer.Option("--sql-trace", help="Log every SQL statement to stderr (debugging).", hidden=True)
@@ -124,6 +128,11 @@ def _store(db: str | None, echo: bool = False):
         logging.basicConfig()
         logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
     return open_store(db, echo=False)
+
+
+def _article_id(store, given: str | None) -> str | None:
+    """The full id of the article a user named by id or prefix (None stays None)."""
+    return store.get_article(given)["article_id"] if given is not None else None
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -301,7 +310,7 @@ def times(
         typer.Argument(help="An article id or unique prefix; all articles when left out.", show_default=False),
     ] = None,
     db: DbOption = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 100,
+    limit: LimitOption = 100,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List time expressions with their TIMEX3 type, value (resolved against the article date) and granularity."""
@@ -344,16 +353,15 @@ def events(
     place: Annotated[
         str | None, typer.Option("--place", help="A place name or ISO3 country where the event happened.")
     ] = None,
-    article_id: Annotated[str | None, typer.Option("--article", help="Only the events of this article.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 100,
+    article_id: ArticleOption = None,
+    limit: LimitOption = 100,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List coded events: who did what to whom (CAMEO and PLOVER), when, where, and whether it happened."""
     from .store import EventQuery
 
     with _store(db) as store:
-        if article_id is not None:
-            article_id = store.get_article(article_id)["article_id"]
+        article_id = _article_id(store, article_id)
         query = EventQuery(actor=actor, country=country, type=type_, since=_day(since, "--since"), until=_day(until, "--until"),
                            modality=tuple(m.value for m in modality) if modality else None, place=place,
                            article_id=article_id, limit=limit)  # fmt: skip
@@ -375,14 +383,13 @@ def quotes(
     speaker: Annotated[
         str | None, typer.Option("--speaker", help="An actor code prefix (TURGOV) or part of a speaker's name.")
     ] = None,
-    article_id: Annotated[str | None, typer.Option("--article", help="Only the quotations in this article.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 100,
+    article_id: ArticleOption = None,
+    limit: LimitOption = 100,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List quotations, direct and indirect, with the speaker, the cue verb and the events inside them."""
     with _store(db) as store:
-        if article_id is not None:
-            article_id = store.get_article(article_id)["article_id"]
+        article_id = _article_id(store, article_id)
         rows = store.quotes(article_id=article_id, speaker=speaker, limit=limit)
     for row in rows:
         row["events"] = len(row["event_ids"])
@@ -398,16 +405,15 @@ def entities(
     label: Annotated[
         str | None, typer.Option("--label", help="Only this entity label (PERSON, ORG, GPE, ...).")
     ] = None,
-    article_id: Annotated[str | None, typer.Option("--article", help="Only the mentions in this article.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 50,
+    article_id: ArticleOption = None,
+    limit: LimitOption = 50,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List entities (mentions grouped by name and label), most mentioned first."""
     from .export import entity_rows
 
     with _store(db) as store:
-        if article_id is not None:
-            article_id = store.get_article(article_id)["article_id"]
+        article_id = _article_id(store, article_id)
         rows = list(entity_rows(store.mentions(article_id=article_id, label=label)))
     rows.sort(key=lambda r: (-len(r["mentions"]), r["name"]))
     if fmt != OutputFormat.table:
@@ -428,7 +434,7 @@ def articles(
     until: UntilOption = None,
     outlet: OutletOption = None,
     search: SearchOption = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 50,
+    limit: LimitOption = 50,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many first.")] = 0,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -562,7 +568,7 @@ def stats(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
 @app.command(epilog="Example: dateline runs --limit 5")
 def runs(
     db: DbOption = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 20,
+    limit: LimitOption = 20,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List the latest runs: when, which command and version, how they ended, what they did."""
