@@ -70,6 +70,14 @@ class _Actors:
             for tok in span:
                 self.by_token.setdefault(tok.i, m)
 
+    def last_person_before(self, tok: Token, sentences: int = 3) -> list[Mention]:
+        """The person named last before ``tok``, in its sentence or the few before it."""
+        sents = list(tok.doc.sents)
+        index = next(i for i, s in enumerate(sents) if s.start <= tok.i < s.end)
+        floor = sents[max(0, index - sentences)].start_char
+        people = [m for i, m in self.by_token.items() if m.label == "PERSON" and floor <= m.start < tok.idx]
+        return [max(people, key=lambda m: m.start)] if people else []
+
     def of(self, tok: Token, depth: int = 1) -> list[Mention]:
         """The actors a noun phrase headed by ``tok`` names (and its conjuncts), looking one level
         into its own prepositional objects when the head is not an actor ("the border with Ukraine")."""
@@ -152,6 +160,8 @@ def _verb_subjects(tok: Token, actors: _Actors) -> list[Mention]:
             found = [m for t in subj for m in actors.of(t)]
             if not found and s.text.lower() in PRONOUNS and s.i not in actors.by_token:
                 found = _speaker_of_clause(tok, actors)
+            if not found and s.text.lower() in ("he", "she") and _lemma(tok) in SPEECH:
+                found = actors.last_person_before(s)  # '"...," he said': the person last named
             return found
         if tok.dep_ in ("xcomp", "conj", "advcl") and tok.head.i != tok.i:
             tok = tok.head
@@ -377,6 +387,7 @@ def extract_events(doc: Doc, ann: DocAnnotations, onto: Ontology) -> list[EventM
     index = {s.start: i for i, s in enumerate(sentences)}
     out: list[EventMention] = []
     coded_verbs: set[int] = set()
+    consult_verbs: set[int] = set()
     consumed: set[int] = set()
     for tok in doc:
         if tok.i in consumed:
@@ -398,6 +409,8 @@ def extract_events(doc: Doc, ann: DocAnnotations, onto: Ontology) -> list[EventM
         pattern = next((p for p in patterns if _condition(doc, tok, p, subjects)), None)
         if pattern is None:
             continue
+        if tok.dep_ == "conj" and tok.head.i in consult_verbs and pattern.code.startswith("04"):
+            continue  # "spoke on Tuesday and discussed ...": one conversation, coded once
         sources, targets = _sources_targets(tok, pattern, actors)
         if not sources and not targets and pattern.condition is None:
             continue  # a bare trigger with nobody named: too weak to code
@@ -422,6 +435,8 @@ def extract_events(doc: Doc, ann: DocAnnotations, onto: Ontology) -> list[EventM
         confidence = 0.3 + (0.3 if sources else 0) + (0.2 if targets else 0) + (0.2 if pattern.condition else 0)
         if pos == "VERB":
             coded_verbs.add(tok.i)
+            if pattern.code.startswith("04"):
+                consult_verbs.add(tok.i)
             if pattern.condition == "xcomp":  # "offered to mediate" is one event: the offer
                 consumed.update(c.i for c in _children(tok, "xcomp", "advcl") if _lemma(c) in pattern.words)
         out.append(
