@@ -201,6 +201,21 @@ def parse_agents(text: str) -> tuple[list[Agent], dict[str, list[str]]]:
     return agents, macros
 
 
+def _form_line(line: str) -> list[tuple[str, ...]]:
+    """A verb form line: "BREAK { BROKE BROKEN }", "+BREAK_DOWN {+BREAKS_DOWN ...}", "DOWNPLAY [014]"."""
+    line = _CODE_BLOCK.sub("", line)
+    forms = [_phrase(line.split("{")[0].replace("+", ""))]
+    for extra in re.findall(r"\{([^}]*)\}", line):
+        forms += [_phrase(f.replace("+", "")) for f in extra.split() if f]
+    return [f for f in forms if f]
+
+
+def _pattern(text: str) -> tuple[str, ...]:
+    """Pattern items: blanks separate items (other words may come between them); ``_`` joins words
+    that must be consecutive, kept inside one item ("NEW_&TIETYPES_RELATIONS")."""
+    return tuple(g.upper() for g in text.split() if g.strip("_"))
+
+
 def parse_verbs(text: str) -> tuple[list[Verb], dict[str, list[tuple[str, ...]]]]:
     """Verbs and synsets from the PETRARCH text format."""
     verbs: list[Verb] = []
@@ -232,14 +247,10 @@ def parse_verbs(text: str) -> tuple[list[Verb], dict[str, list[tuple[str, ...]]]
             body = _CODE_BLOCK.sub("", stripped[1:]).strip()
             before, _, after = body.partition("*")
             current_verb.patterns.append(
-                VerbPattern(_phrase(before), _phrase(after), codes[0].strip() if codes else current_verb.code)
+                VerbPattern(_pattern(before), _pattern(after), codes[0].strip() if codes else current_verb.code)
             )
             continue
-        # A verb form line: "BREAK { BROKE BROKEN }" or "+BREAK_DOWN {...}" or "DOWNPLAY [014]".
-        head = _CODE_BLOCK.sub("", stripped).split("{")[0].replace("+", "")
-        current_verb.forms.append(_phrase(head))
-        for extra in re.findall(r"\{([^}]*)\}", stripped):
-            current_verb.forms += [_phrase(f.replace("+", "")) for f in extra.split() if f]
+        current_verb.forms += _form_line(stripped)  # "BREAK { BROKE BROKEN }", "+BREAK_DOWN {...}"
     return [v for v in verbs if v.forms], synsets
 
 
@@ -295,9 +306,9 @@ def _verbs_jsonl(text: str) -> tuple[list[Verb], dict[str, list[tuple[str, ...]]
             pattern = item["pattern"]
             if pattern.startswith("-"):
                 before, _, after = pattern[1:].partition("*")
-                verb.patterns.append(VerbPattern(_phrase(before), _phrase(after), item["code"] or verb.code))
+                verb.patterns.append(VerbPattern(_pattern(before), _pattern(after), item["code"] or verb.code))
             else:
-                verb.forms.append(_phrase(pattern.replace("+", "")))
+                verb.forms += _form_line(pattern)
         verbs.append(verb)
     return verbs, synsets
 
@@ -463,8 +474,12 @@ class PetrarchCoder:
         return best
 
     def _words_match(self, pattern: tuple[str, ...], words: list[str], backwards: bool) -> int:
-        """How many pattern words are found in order (markers skipped); -1 if one is missing."""
-        items = [w for w in pattern if w not in ("+", "$", "%", "^")]
+        """How many pattern items are found in order (markers skipped); -1 if one is missing.
+
+        An item's ``_``-joined words ("NEW_&TIETYPES_RELATIONS") must be consecutive; items may have
+        other words between them.
+        """
+        items = [w.strip("_") for w in pattern if w.strip("_") not in ("+", "$", "%", "^", "")]
         seq = list(reversed(words)) if backwards else list(words)
         items = list(reversed(items)) if backwards else items
         pos, count = 0, 0
@@ -479,12 +494,19 @@ class PetrarchCoder:
         return count
 
     def _alternatives(self, item: str) -> list[tuple[str, ...]]:
-        if item.startswith("&"):
-            out: list[tuple[str, ...]] = []
-            for member in self.d.synsets.get(item[1:].rstrip("_"), []):
-                out += [member] if not member[0].startswith("&") else self._alternatives(member[0])
-            return out or [(item,)]
-        return [(item,)]
+        """The word sequences a pattern item stands for: its ``_``-joined words in order, each synset
+        (``&NAME``) expanded to its members; marker words inside an item are skipped."""
+        sequences: list[tuple[str, ...]] = [()]
+        for word in (w for w in item.split("_") if w and w not in ("+", "$", "%", "^")):
+            if word.startswith("&"):
+                members: list[tuple[str, ...]] = []
+                for member in self.d.synsets.get(word[1:].rstrip("_"), []):
+                    members += [member] if not member[0].startswith("&") else self._alternatives(member[0])
+                options = members or [(word,)]
+            else:
+                options = [(word.lstrip("+$%^"),)]
+            sequences = [s + o for s in sequences for o in options if o != ("",)]
+        return sequences
 
     @staticmethod
     def _starts(seq: list[str], k: int, option: tuple[str, ...], backwards: bool) -> bool:
