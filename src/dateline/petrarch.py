@@ -383,7 +383,7 @@ class PetrarchCoder:
     both), the target the first actor after it; an agent next to an actor adds its code
     ("Arnor cleric" = ARN + REL), alone it stands for an unknown actor (``---``); the pattern with
     the most words found around the verb (synsets expanded) sets the code; ``A:B`` codes give the
-    event both ways; ``---`` codes nothing.
+    event both ways; ``---`` codes nothing; a verb conjoined to a coded one shares its sources.
     """
 
     def __init__(self, dictionaries: Dictionaries, nlp=None) -> None:
@@ -518,10 +518,16 @@ class PetrarchCoder:
         doc = self.nlp(text)
         words = [t.text.upper() for t in doc]
         lemmas = [t.lemma_.upper() for t in doc]
+        tags = [t.tag_ for t in doc]
         actors = self._actors(words, day)
         events: list[tuple[str, str, str]] = []
+        coded: dict[int, list[_Found]] = {}  # verb token -> its sources
         for i, tok in enumerate(doc):
             if not tok.tag_.startswith("VB") and not (tok.tag_.startswith("NN") and i > 0):
+                continue
+            # After the first coded verb, only a verb conjoined to it is coded ("condemned ... and promised").
+            shared = coded.get(tok.head.i) if coded and tok.dep_ == "conj" else None
+            if coded and shared is None:
                 continue
             hit = self._match(words, i, self.verbs) or (
                 self._match(lemmas, i, self.verbs) if tok.tag_.startswith("VB") else None
@@ -532,10 +538,13 @@ class PetrarchCoder:
             clause_start = max((k + 1 for k in range(i) if words[k] in _CLAUSE_BREAKS), default=0)
             before = [a for a in actors if clause_start <= a.start and a.end <= i]
             after = [a for a in actors if a.start >= i + size]
-            if not before:
+            if shared is not None:
+                sources = shared
+                after = [a for a in after if a.start > i]
+            elif not before:
                 continue
-            tags = [t.tag_ for t in doc]
-            sources = self._compound(before, words, tags, last=True)
+            else:
+                sources = self._compound(before, words, tags, last=True)
             targets = self._compound(after, words, tags, last=False) if after else []
             code = self._pattern_code(verb, words, i, i + size)
             if code in ("---", "+++", "", None):
@@ -548,7 +557,7 @@ class PetrarchCoder:
                     events.append((s, t, forward))
                     if backward:
                         events.append((t, s, backward))
-            break  # one verb phrase per sentence, as the validation records expect
+            coded[i] = sources
         return events
 
     @staticmethod
