@@ -222,3 +222,24 @@ def test_store_annotations_replace_and_read_back(fresh_store):
     }
     assert fresh_store.articles_to_annotate() == []
     assert fresh_store.articles_to_annotate(rerun=True) == [(row["article_id"], date(2022, 2, 2))]
+
+
+def _open_and_close(url, results):
+    try:
+        Store(url).close()
+        results.put("ok")
+    except Exception as exc:  # reported back to the test
+        results.put(repr(exc))
+
+
+def test_store_processes_opening_a_new_database_at_once(store_url):
+    """Regression: two processes migrating one new database raced ("table already exists")."""
+    import multiprocessing
+
+    results = multiprocessing.Queue()
+    procs = [multiprocessing.Process(target=_open_and_close, args=(store_url, results)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [results.get(timeout=5) for _ in procs] == ["ok"] * 4

@@ -1,4 +1,4 @@
-"""Named, ordered schema migrations, each applied once in its own transaction.
+"""Named, ordered schema migrations, each applied once; the pending ones in one transaction.
 
 Rules: never edit or reorder a migration that has shipped; add a new one. A
 migration that changes a table already created must define the columns it adds
@@ -54,13 +54,33 @@ def applied(conn: Connection) -> list[str]:
 def migrate(engine) -> list[str]:
     """Apply the migrations the database lacks; return the names applied now.
 
+    The check and the migrations run under one write lock (SQLite ``BEGIN IMMEDIATE``, a
+    PostgreSQL advisory lock), in one transaction: two processes opening the same new database at
+    once never both migrate it, and an upgrade is applied whole or not at all.
+
     Raises:
         StorageError: the database records a migration this version does not know
             (it was written by a newer dateline).
     """
+    if engine.dialect.name == "sqlite":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                new = _apply(conn)
+            except BaseException:
+                conn.exec_driver_sql("ROLLBACK")
+                raise
+            conn.exec_driver_sql("COMMIT")
+        return new
     with engine.begin() as conn:
-        schema.schema_migrations.create(conn, checkfirst=True)
-        done = set(applied(conn))
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(73119960)")
+        return _apply(conn)
+
+
+def _apply(conn: Connection) -> list[str]:
+    schema.schema_migrations.create(conn, checkfirst=True)
+    done = set(applied(conn))
     known = {name for name, _ in MIGRATIONS}
     unknown = sorted(done - known)
     if unknown:
@@ -72,12 +92,11 @@ def migrate(engine) -> list[str]:
     for name, step in MIGRATIONS:
         if name in done:
             continue
-        with engine.begin() as conn:
-            step(conn)
-            conn.execute(
-                schema.schema_migrations.insert().values(
-                    name=name, applied_at=datetime.now(UTC).isoformat(timespec="microseconds")
-                )
+        step(conn)
+        conn.execute(
+            schema.schema_migrations.insert().values(
+                name=name, applied_at=datetime.now(UTC).isoformat(timespec="microseconds")
             )
+        )
         new.append(name)
     return new
