@@ -75,8 +75,10 @@ def emit(
     table = Table(title=title, show_lines=False, header_style="bold")
     for c in columns:
         # Ids and dates stay on one line; long text folds.
-        whole = c.endswith("_id") or c in {"date", "date_value", "started_at", "finished_at"}
-        table.add_column((headers or {}).get(c, c), overflow="fold", no_wrap=whole, min_width=len(c) if whole else None)
+        whole = c.endswith("_id") or c in {"date", "date_value", "started_at", "finished_at", "modality", "plover_type",
+                                           "cameo_code", "granularity", "type"}  # fmt: skip
+        header = (headers or {}).get(c, c)
+        table.add_column(header, overflow="fold", no_wrap=whole, min_width=len(header) if whole else None)
     for row in rows:
         table.add_row(*(safe_text(row.get(c)) for c in columns))
         n += 1
