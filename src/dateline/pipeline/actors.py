@@ -53,7 +53,7 @@ def _words_country(kb: KB, words: list[str]) -> str | None:
 
 
 def _left_modifiers(doc: Doc, start: int, root: Token) -> list[Token]:
-    """The contiguous tokens just left of a name that modify it: "Turkish President [Recep Tayyip Erdogan]"."""
+    """The contiguous tokens just left of a name that modify it: "Turkish President [Anna Maria Novak]"."""
     subtree = {t.i for t in root.subtree}
     out: list[Token] = []
     i = start - 1
@@ -84,7 +84,7 @@ def _apposition_words(mention_root: Token, inside: Iterable[int], kb: KB) -> lis
 
 
 def _titled_names(doc: Doc, mentions: list[Mention], kb: KB) -> list[Mention]:
-    """Proper names right after a title that the NER missed: "Presidential Spokesperson [Ibrahim Kalın]"."""
+    """Proper names right after a title that the NER missed: "Presidential Spokesperson [Jan Kowal]"."""
     taken = {i for m in mentions for i in range(m.start, m.end)}
     starts = [sent.start for sent in doc.sents]
     out: list[Mention] = []
@@ -178,7 +178,7 @@ def code_actors(doc: Doc, mentions: list[Mention], kb: KB) -> list[Mention]:
 
 
 def _titles_before_names(doc: Doc, mentions: list[Mention], groups: list[Mention]) -> list[Mention]:
-    """A group actor right before a name is the name's title: "[Ukrainian President] Volodymyr Zelenskyy"
+    """A group actor right before a name is the name's title: "[Ukrainian President] Anna Novak"
     (whatever the parse made of it). The title goes to the person; the groups left are returned."""
     by_end = {g.end: g for g in groups}
     titles: set[int] = set()
@@ -252,8 +252,8 @@ def _name_key(text: str) -> str:
 def resolve_coreference(doc: Doc, mentions: list[Mention], kb: KB, chunks: list[Span] | None = None) -> list[Mention]:
     """Link mentions of the same person within one article into chains.
 
-    - A surname alone ("Erdogan") joins the chain of the full name that ends with it
-      ("Recep Tayyip Erdogan"), the nearest before it, else the first after it.
+    - A surname alone ("Novak") joins the chain of the full name that ends with it
+      ("Anna Maria Novak"), the nearest before it, else the first after it.
     - A description ("the Turkish leader", "the president") joins the latest person chain whose
       country and sector agree.
     - A subject pronoun ("he said") joins the latest person chain when only one person was

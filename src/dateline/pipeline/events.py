@@ -191,7 +191,7 @@ def _sources_targets(tok: Token, p: Pattern, actors: _Actors) -> tuple[list[Ment
     targets: list[Mention] = []
     if p.pos == "VERB":
         agents = _prep_objects(tok, {"by"}) if tok.tag_ == "VBN" else []
-        if agents and _children(tok, "nsubjpass"):  # passive: "Kyiv was visited by Erdogan"
+        if agents and _children(tok, "nsubjpass"):  # passive: "Kyiv was visited by the minister"
             sources = [m for a in agents for m in actors.of(a)]
             targets = [m for t in _children(tok, "nsubjpass") for m in actors.of(t)]
         else:
@@ -238,7 +238,7 @@ def _sources_targets(tok: Token, p: Pattern, actors: _Actors) -> tuple[list[Ment
         targets += [m for m in found if m not in sources and m not in targets]
     if p.condition == "pair" and len(sources) >= 2:  # "X and Y spoke": X with Y
         sources, targets = sources[:1], sources[1:] + targets
-    # An actor is never its own target ("Erdogan arrived in Turkey"): drop targets of a source's country.
+    # An actor is never its own target ("the Turkish president arrived in Turkey"): drop targets of a source's country.
     source_countries = {m.country or m.actor_code for m in sources}
     targets = [m for m in targets if (m.country or m.actor_code) not in source_countries]
     return sources, targets
@@ -416,7 +416,7 @@ def extract_events(doc: Doc, ann: DocAnnotations, onto: Ontology) -> list[EventM
             continue  # a bare trigger with nobody named: too weak to code
         if pattern.targets and not targets and pattern.code.startswith("04") and sources:
             if any(m.country for m in sources) and _only_self_targets(tok, pattern, actors, sources):
-                continue  # "Erdogan arrived in Turkey": coming home is no visit
+                continue  # "the Turkish president arrived in Turkey": coming home is no visit
         modality, cue = _modality(tok, pattern)
         code_str = pattern.code
         if modality == "future" and code_str[:2] in INTENT:
