@@ -111,22 +111,21 @@ class Dictionaries:
     macros: dict[str, list[str]] = field(default_factory=dict)
 
     def actor_index(self) -> dict[str, list[tuple[tuple[str, ...], Actor]]]:
-        index: dict[str, list[tuple[tuple[str, ...], Actor]]] = {}
-        for actor in self.actors:
-            for phrase in actor.phrases:
-                index.setdefault(phrase[0], []).append((phrase, actor))
-        for entries in index.values():
-            entries.sort(key=lambda e: -len(e[0]))
-        return index
+        """First word -> (phrase, actor), longest phrases first."""
+        return _index((phrase, actor) for actor in self.actors for phrase in actor.phrases)
 
     def verb_index(self) -> dict[str, list[tuple[tuple[str, ...], Verb]]]:
-        index: dict[str, list[tuple[tuple[str, ...], Verb]]] = {}
-        for verb in self.verbs:
-            for form in verb.forms:
-                index.setdefault(form[0], []).append((form, verb))
-        for entries in index.values():
-            entries.sort(key=lambda e: -len(e[0]))
-        return index
+        """First word -> (form, verb), longest forms first."""
+        return _index((form, verb) for verb in self.verbs for form in verb.forms)
+
+
+def _index(pairs) -> dict:
+    index: dict = {}
+    for phrase, entry in pairs:
+        index.setdefault(phrase[0], []).append((phrase, entry))
+    for entries in index.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return index
 
 
 _COMMENT = re.compile(r"<!--.*?-->|#.*$")
@@ -390,10 +389,7 @@ class PetrarchCoder:
         self.d = dictionaries
         self.actors = dictionaries.actor_index()
         self.verbs = dictionaries.verb_index()
-        self.agents: dict[str, list[tuple[tuple[str, ...], Agent]]] = {}
-        for agent in dictionaries.agents:
-            for phrase in agent.phrases:
-                self.agents.setdefault(phrase[0], []).append((phrase, agent))
+        self.agents = _index((phrase, agent) for agent in dictionaries.agents for phrase in agent.phrases)
         if nlp is None:
             from .pipeline.nlp import load_model
 
