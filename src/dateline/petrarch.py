@@ -382,11 +382,13 @@ class PetrarchCoder:
     both), the target the first actor after it; an agent next to an actor adds its code
     ("Arnor cleric" = ARN + REL), alone it stands for an unknown actor (``---``); the pattern with
     the most words found around the verb (synsets expanded) sets the code; ``A:B`` codes give the
-    event both ways; ``---`` codes nothing; a verb conjoined to a coded one shares its sources.
+    event both ways; ``---`` codes nothing; a verb conjoined to a coded one shares its sources. Like
+    PETRARCH's ``require_dyad`` (the default), an event needs both a source and a target actor.
     """
 
-    def __init__(self, dictionaries: Dictionaries, nlp=None) -> None:
+    def __init__(self, dictionaries: Dictionaries, nlp=None, require_dyad: bool = True) -> None:
         self.d = dictionaries
+        self.require_dyad = require_dyad
         self.actors = dictionaries.actor_index()
         self.verbs = dictionaries.verb_index()
         self.agents = _index((phrase, agent) for agent in dictionaries.agents for phrase in agent.phrases)
@@ -548,8 +550,8 @@ class PetrarchCoder:
             forward, _, backward = code.partition(":")
             for s in (c for a in sources for c in a.codes):
                 for t in (c for a in targets for c in a.codes) if targets else ["---"]:
-                    if s == t:
-                        continue
+                    if s == t or (self.require_dyad and "---" in (s, t)):
+                        continue  # PETRARCH's require_dyad: both a source and a target, or no event
                     events.append((s, t, forward))
                     if backward:
                         events.append((t, s, backward))
