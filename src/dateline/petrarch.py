@@ -458,8 +458,8 @@ class PetrarchCoder:
             k += 1
         return out
 
-    def _pattern_code(self, verb: Verb, words: list[str], v_start: int, v_end: int) -> str:
-        best, best_score = verb.code, -1
+    def _pattern_code(self, verb: Verb, words: list[str], v_start: int, v_end: int) -> tuple[str, VerbPattern | None]:
+        best, best_score, best_pattern = verb.code, -1, None
         for p in verb.patterns:
             score = self._words_match(p.before, words[:v_start], backwards=True)
             if score < 0:
@@ -468,8 +468,8 @@ class PetrarchCoder:
             if after < 0:
                 continue
             if score + after > best_score:
-                best, best_score = p.code, score + after
-        return best
+                best, best_score, best_pattern = p.code, score + after, p
+        return best, best_pattern
 
     def _words_match(self, pattern: tuple[str, ...], words: list[str], backwards: bool) -> int:
         """How many pattern items are found in order (markers skipped); -1 if one is missing.
@@ -544,10 +544,21 @@ class PetrarchCoder:
             else:
                 sources = self._compound(before, words, tags, last=True)
             targets = self._compound(after, words, tags, last=False) if after else []
-            code = self._pattern_code(verb, words, i, i + size)
+            code, pattern = self._pattern_code(verb, words, i, i + size)
             if code in ("---", "+++", "", None):
                 continue  # an auxiliary-like verb ("has") with no code of its own: the next verb may have one
+            if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children) and targets and words[targets[0].start - 1] == "BY":
+                sources, targets = targets[:1], sources  # "Eriador was opposed by Osgiliath"
             forward, _, backward = code.partition(":")
+            if not targets and len(sources) >= 2 and pattern is not None and "%" in " ".join(pattern.before + pattern.after):
+                # "% *": the members of a compound subject act on each other ("X and Y agree").
+                for a in sources:
+                    for b in sources:
+                        for s in a.codes if a is not b else ():
+                            for t in b.codes:
+                                events.append((s, t, forward))
+                coded[i] = sources
+                continue
             for s in (c for a in sources for c in a.codes):
                 for t in (c for a in targets for c in a.codes) if targets else ["---"]:
                     if s == t or (self.require_dyad and "---" in (s, t)):
@@ -572,7 +583,7 @@ class PetrarchCoder:
             if (
                 gap
                 and joined
-                and all(words[k] in ("AND", ",", "NOR") or tags[k][:2] in ("JJ", "DT", "RB") for k in gap)
+                and all(words[k] in ("AND", ",", "NOR") or tags[k][:2] in ("JJ", "DT", "RB", "NN") for k in gap)
             ):
                 group.append(a)
             else:
