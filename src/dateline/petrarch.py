@@ -547,6 +547,9 @@ class PetrarchCoder:
             code, pattern = self._pattern_code(verb, words, i, i + size)
             if code in ("---", "+++", "", None):
                 continue  # an auxiliary-like verb ("has") with no code of its own: the next verb may have one
+            marked = self._marked_target(pattern, words, i + size, actors) if pattern is not None else None
+            if marked is not None:
+                targets = [marked]  # "- * EID AT ^ WITH +": the actor after "WITH" is the target
             if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children) and targets and words[targets[0].start - 1] == "BY":
                 sources, targets = targets[:1], sources  # "Eriador was opposed by Osgiliath"
             forward, _, backward = code.partition(":")
@@ -568,6 +571,21 @@ class PetrarchCoder:
                         events.append((t, s, backward))
             coded[i] = sources
         return events
+
+    @staticmethod
+    def _marked_target(pattern: VerbPattern, words: list[str], after_verb: int, actors: list[_Found]) -> _Found | None:
+        """The target a pattern marks with ``+``: the first actor after the pattern word before the mark."""
+        items = list(pattern.after)
+        mark = next((k for k, item in enumerate(items) if item == "+" or item.startswith("+")), None)
+        if mark is None or mark == 0:
+            return None
+        anchor = items[mark - 1].split("_")[-1]
+        if anchor in ("^", "$", "%") or anchor.startswith("&"):
+            return None
+        at = next((k for k in range(after_verb, len(words)) if words[k] == anchor), None)
+        if at is None:
+            return None
+        return next((a for a in actors if a.start > at), None)
 
     @staticmethod
     def _compound(found: list[_Found], words: list[str], tags: list[str], last: bool) -> list[_Found]:
