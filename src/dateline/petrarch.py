@@ -284,7 +284,7 @@ def _agents_jsonl(text: str) -> tuple[list[Agent], dict[str, list[str]]]:
         if "macros" in d:
             macros.update(d["macros"])
             continue
-        phrases = [_phrase(d["name"]), _phrase(d["name"] + "S")]
+        phrases = [_phrase(d["name"]), _phrase(d["name"] + "S")]  # regular plural
         if d.get("plural"):
             phrases.append(_phrase(d["plural"]))
         agents.append(Agent(phrases, d["codes"][0]))
@@ -437,7 +437,7 @@ class PetrarchCoder:
             if (
                 f.pending
                 and k + 1 < len(found)
-                and words[f.end : found[k + 1].start] in (["OF"], ["IN"], ["OF", "THE"], ["IN", "THE"])
+                and words[f.end : found[k + 1].start] in (["OF"], ["IN"], ["FROM"], ["OF", "THE"], ["IN", "THE"], ["FROM", "THE"])
             ):
                 group = [found[k + 1]]
                 j = k + 2
