@@ -119,6 +119,26 @@ class Dictionaries:
         return _index((form, verb) for verb in self.verbs for form in verb.forms)
 
 
+def _phrase_end(phrase: tuple[str, ...], words: list[str], i: int, max_gap: int = 4) -> int | None:
+    """Where a phrase starting at word i ends, or None; a GAP lets up to ``max_gap`` words in."""
+    k = i
+    gap = False
+    for word in phrase:
+        if word == GAP:
+            gap = True
+            continue
+        if gap:
+            hit = next((j for j in range(k, min(len(words), k + max_gap + 1)) if words[j] == word), None)
+            if hit is None:
+                return None
+            k, gap = hit + 1, False
+        elif k < len(words) and words[k] == word:
+            k += 1
+        else:
+            return None
+    return k
+
+
 def _index(pairs) -> dict:
     index: dict = {}
     for phrase, entry in pairs:
@@ -135,6 +155,22 @@ _CODE_BLOCK = re.compile(r"\[([^\]]*)\]")
 def _phrase(text: str) -> tuple[str, ...]:
     """Dictionary phrase -> upper-case tokens; ``_`` and blanks both separate words."""
     return tuple(w for w in re.split(r"[_\s]+", text.strip().upper()) if w)
+
+
+GAP = "…"  # in an actor phrase: other words may stand here (a blank in the dictionary, not "_")
+
+
+def _actor_phrase(text: str) -> tuple[str, ...]:
+    """An actor name: "_" joins consecutive words; a blank lets a few other words come between
+    ("ITHILEN TELEVISION" matches "Ithilen state-run television")."""
+    out: list[str] = []
+    for group in text.strip().upper().split():
+        words = [w for w in group.split("_") if w]
+        if words:
+            if out:
+                out.append(GAP)
+            out += words
+    return tuple(out)
 
 
 def _code(raw: str) -> ActorCode:
@@ -163,7 +199,7 @@ def parse_actors(text: str) -> list[Actor]:
         stripped = line.strip()
         if stripped.startswith("+"):
             if current is not None:
-                current.phrases.append(_phrase(_CODE_BLOCK.sub("", stripped[1:])))
+                current.phrases.append(_actor_phrase(_CODE_BLOCK.sub("", stripped[1:])))
             continue
         codes = [_code(c) for c in _CODE_BLOCK.findall(stripped)]
         if line[0].isspace() or stripped.startswith("["):
@@ -171,7 +207,7 @@ def parse_actors(text: str) -> list[Actor]:
                 current.codes += codes
             continue
         name = _CODE_BLOCK.sub("", stripped)
-        current = Actor([_phrase(name)], codes)
+        current = Actor([_actor_phrase(name)], codes)
         actors.append(current)
     return [a for a in actors if a.phrases[0]]
 
@@ -271,7 +307,7 @@ def _actors_jsonl(text: str) -> list[Actor]:
                 start=parse_date(c["from"]) if c.get("from") else None,
                 end=parse_date(c["to"]) if c.get("to") else None,
             ))  # fmt: skip
-        out.append(Actor([_phrase(n) for n in d["names"]], codes))
+        out.append(Actor([_actor_phrase(n) for n in d["names"]], codes))
     return out
 
 
@@ -399,9 +435,11 @@ class PetrarchCoder:
         self.nlp = nlp
 
     def _match(self, words: list[str], i: int, index: dict) -> tuple[int, object] | None:
+        """The longest entry whose phrase starts at word i: (words spanned, entry)."""
         for phrase, entry in index.get(words[i], ()):
-            if tuple(words[i : i + len(phrase)]) == phrase:
-                return len(phrase), entry
+            end = _phrase_end(phrase, words, i)
+            if end is not None:
+                return end - i, entry
         return None
 
     def _actors(self, words: list[str], day: date) -> list[_Found]:
@@ -437,7 +475,8 @@ class PetrarchCoder:
             if (
                 f.pending
                 and k + 1 < len(found)
-                and words[f.end : found[k + 1].start] in (["OF"], ["IN"], ["FROM"], ["OF", "THE"], ["IN", "THE"], ["FROM", "THE"])
+                and words[f.end : found[k + 1].start]
+                in (["OF"], ["IN"], ["FROM"], ["OF", "THE"], ["IN", "THE"], ["FROM", "THE"])
             ):
                 group = [found[k + 1]]
                 j = k + 2
@@ -550,10 +589,20 @@ class PetrarchCoder:
             marked = self._marked_target(pattern, words, i + size, actors) if pattern is not None else None
             if marked is not None:
                 targets = [marked]  # "- * EID AT ^ WITH +": the actor after "WITH" is the target
-            if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children) and targets and words[targets[0].start - 1] == "BY":
+            if (
+                tok.tag_ == "VBN"
+                and any(c.dep_ == "auxpass" for c in tok.children)
+                and targets
+                and words[targets[0].start - 1] == "BY"
+            ):
                 sources, targets = targets[:1], sources  # "Eriador was opposed by Osgiliath"
             forward, _, backward = code.partition(":")
-            if not targets and len(sources) >= 2 and pattern is not None and "%" in " ".join(pattern.before + pattern.after):
+            if (
+                not targets
+                and len(sources) >= 2
+                and pattern is not None
+                and "%" in " ".join(pattern.before + pattern.after)
+            ):
                 # "% *": the members of a compound subject act on each other ("X and Y agree").
                 for a in sources:
                     for b in sources:
