@@ -99,3 +99,18 @@ def test_petrarch_missing_file_is_an_input_error(tmp_path):
 
     with pytest.raises(InputError, match="cannot read dictionary"):
         load_dictionaries(actors=tmp_path / "nope.txt")
+
+
+@pytest.mark.slow
+def test_petrarch_coder_frames(tmp_path):
+    """Passives, compound subjects acting on each other, clause-bounded targets, blank-gapped names."""
+    (tmp_path / "a.txt").write_text("NORLAND [NRL]\nSOUTHMARK [SMK]\nNORLAND TELEVISION [NRLTV]\nEASTWARD [EST]\n")
+    (tmp_path / "v.txt").write_text("--- OPPOSE [112] ---\nOPPOSE\n\n--- DELAY [120] ---\nDELAY\n- % HAVE * [191]\n")
+    coder = PetrarchCoder(load_dictionaries(tmp_path / "a.txt", None, tmp_path / "v.txt"))
+    day = date(2000, 1, 1)
+    assert coder.code("Southmark was opposed by Norland.", day) == [("NRL", "SMK", "112")]
+    assert sorted(coder.code("Norland and Southmark have delayed their meeting after Eastward protested.", day)) == [
+        ("NRL", "SMK", "191"),
+        ("SMK", "NRL", "191"),
+    ]
+    assert coder.code("Eastward opposed Norland state-run television.", day) == [("EST", "NRLTV", "112")]

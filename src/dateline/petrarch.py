@@ -419,7 +419,10 @@ class PetrarchCoder:
     ("Arnor cleric" = ARN + REL), alone it stands for an unknown actor (``---``); the pattern with
     the most words found around the verb (synsets expanded) sets the code; ``A:B`` codes give the
     event both ways; ``---`` codes nothing; a verb conjoined to a coded one shares its sources. Like
-    PETRARCH's ``require_dyad`` (the default), an event needs both a source and a target actor.
+    PETRARCH's ``require_dyad`` (the default), an event needs both a source and a target actor;
+    targets are looked for up to the end of the verb's clause; a passive's ``by`` actor is the
+    source; a compound subject with a ``%`` pattern acts on each of its members; a pattern's
+    ``+`` names the target; a blank in an actor name lets a few words come between.
     """
 
     def __init__(self, dictionaries: Dictionaries, nlp=None, require_dyad: bool = True) -> None:
@@ -574,7 +577,8 @@ class PetrarchCoder:
             size, verb = hit
             clause_start = max((k + 1 for k in range(i) if words[k] in _CLAUSE_BREAKS), default=0)
             before = [a for a in actors if clause_start <= a.start and a.end <= i]
-            after = [a for a in actors if a.start >= i + size]
+            clause_end = next((k for k in range(i + size, len(words)) if words[k] in _CLAUSE_BREAKS), len(words))
+            after = [a for a in actors if i + size <= a.start < clause_end]
             if shared is not None:
                 sources = shared
                 after = [a for a in after if a.start > i]
