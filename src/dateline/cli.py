@@ -606,18 +606,7 @@ def export(
 @app.command(name="config", epilog="Example: dateline config --set ingest.max_chars=200000 > dateline.toml")
 def config_cmd(config: ConfigOption = None, set_: SetOption = None) -> None:
     """Print the settings in force as a commented TOML file (defaults, your file, --set)."""
-    cfg = load_config(config, set_ or [])
-    text = defaults_toml()
-    import json
-
-    lines = []
-    for line in text.splitlines():
-        key, sep, _ = line.partition(" = ")
-        if sep and not line.startswith("#"):
-            section = next(ln for ln in reversed(lines) if ln.startswith("["))[1:-1]
-            line = f"{key} = {json.dumps(cfg[section + '.' + key])}"
-        lines.append(line)
-    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.write(defaults_toml(load_config(config, set_ or [])))
 
 
 def _version(value: bool) -> None:

@@ -212,8 +212,8 @@ def load_config(path: str | os.PathLike[str] | None = None, overrides: Iterable[
     return Config(values)
 
 
-def defaults_toml() -> str:
-    """The default settings as a commented TOML file (what ``dateline config`` prints)."""
+def defaults_toml(config: Config | None = None) -> str:
+    """The settings as a commented TOML file: the defaults, or the values of ``config``."""
     lines = ["# dateline settings: copy the ones you change into your own file (--config FILE)."]
     section = None
     for s in SETTINGS:
@@ -224,5 +224,5 @@ def defaults_toml() -> str:
         lines.append(f"# {s.help}")
         if s.choices:
             lines.append(f"# One of: {', '.join(map(str, s.choices))}.")
-        lines.append(f"{key} = {json.dumps(s.default)}")
+        lines.append(f"{key} = {json.dumps(config[s.name] if config is not None else s.default)}")
     return "\n".join(lines) + "\n"

@@ -57,16 +57,13 @@ class KB:
     def role(self, words: list[str]) -> tuple[str, str, int, int] | None:
         """The longest role phrase in a list of words: (sector, title, start, end) or None."""
         lowered = [w.lower() for w in words]
-        best = None
         for size in range(min(self.max_role_words, len(words)), 0, -1):
             for i in range(len(words) - size + 1):
                 phrase = " ".join(lowered[i : i + size])
                 if phrase in self.roles:
                     sector, title = self.roles[phrase]
                     return sector, title or " ".join(words[i : i + size]), i, i + size
-            if best:
-                break
-        return best
+        return None
 
     def ruler_patterns(self) -> list[dict]:
         """EntityRuler patterns: countries and capitals (GPE), demonyms (NORP), organizations and seats

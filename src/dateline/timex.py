@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
@@ -814,12 +814,6 @@ def find_timexes(
             continue
         chosen.append(t)
     return sorted(chosen, key=lambda t: t.start)
-
-
-def with_value(t: Timex, value: str, type_: str | None = None) -> Timex:
-    """A copy of ``t`` with another value (and type)."""
-    type_ = type_ or t.type
-    return replace(t, value=value, type=type_, granularity=granularity_of(type_, value))
 
 
 RULE_ORDER = {name: i for i, (name, _, _) in enumerate(RULES)}
