@@ -210,3 +210,26 @@ def test_cli_annotate_rerun_and_nothing_to_do(run, sample_articles):
     assert code == 0 and "Nothing to annotate" in out
     code, out, _ = run("annotate", "--rerun")
     assert code == 0 and "Annotated 1 article" in out
+
+
+def test_cli_export_events_and_entities_in_every_format(run, sample_articles, tmp_path):
+    import csv
+
+    import pyarrow.parquet as pq
+
+    run("ingest", str(sample_articles[0].parent))
+    for kind in ("events", "entities", "times"):
+        code, out, _ = run("export", kind)
+        jsonl = [json.loads(line) for line in out.splitlines()]
+        assert code == 0 and jsonl
+        run("export", kind, "--format", "csv", "-o", f"{kind}.csv")
+        with open(tmp_path / f"{kind}.csv", newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        run("export", kind, "--format", "parquet", "-o", f"{kind}.parquet")
+        table = pq.read_table(tmp_path / f"{kind}.parquet")
+        assert len(rows) == table.num_rows == len(jsonl), kind
+    with open(tmp_path / "entities.csv", newline="", encoding="utf-8") as f:
+        entity = next(csv.DictReader(f))
+    assert json.loads(entity["mentions"])[0]["article_id"], "nested fields are JSON text in CSV"
+    events = pq.read_table(tmp_path / "events.parquet").to_pylist()
+    assert all(json.loads(e["mentions"])[0]["article_id"] for e in events), "nested fields are JSON text"
