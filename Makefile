@@ -26,8 +26,10 @@ demo: $(VENV)/.runtime
 	$(BIN)/dateline entities --db $(DB) --limit 15
 	$(BIN)/dateline times --db $(DB) --limit 15
 	$(BIN)/dateline events --db $(DB) --modality asserted --limit 20
+	$(BIN)/dateline stories --db $(DB)
+	$(BIN)/dateline story --db $(DB) --modality asserted
 	$(BIN)/dateline stats --db $(DB)
-	@echo "Next: $(BIN)/dateline show ARTICLE_ID --db $(DB)   (any unique prefix of an id works)"
+	@echo "Next: $(BIN)/dateline show ARTICLE_ID --db $(DB), $(BIN)/dateline entity NAME --db $(DB), $(BIN)/dateline timeline --actor NAME --db $(DB)"
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

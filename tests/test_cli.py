@@ -88,7 +88,7 @@ def test_cli_strict_exits_nonzero(run, tmp_path):
         (["show", "abcdef"], 3, "no article"),
         (["show", "not-hex"], 3, "hexadecimal"),
         (["rejects", "--reason", "whatever"], 2, "choose"),
-        (["export", "stories"], 2, "unknown export kind"),
+        (["export", "storylines"], 2, "unknown export kind"),
         (["export", "articles", "--format", "parquet"], 2, "-o FILE"),
         (["export", "articles", "-o", "no/dir/out.jsonl"], 2, "does not exist"),
     ],
@@ -176,10 +176,10 @@ def test_cli_times_entities_and_their_exports(run, sample_articles):
     code, out, _ = run("times", first["article_id"][:6], "--format", "json")
     times = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and {"text": "late Tuesday", "value": "2022-02-01"}.items() <= times[0].items()
-    code, out, _ = run("entities", "--label", "PERSON", "--format", "json")
+    code, out, _ = run("entities", "--type", "person", "--format", "json")
     people = [json.loads(line) for line in out.splitlines()]
-    assert code == 0 and all(p["type"] == "PERSON" for p in people)
-    assert any(p["actor_code"] == "TURGOV" and p["role"] == "President" for p in people)
+    assert code == 0 and all(p["type"] == "person" for p in people)
+    assert any(p["actor_code"] == "TURGOV" and [r["role"] for r in p["roles"]] == ["President"] for p in people)
     code, out, _ = run("export", "entities")
     entities = [json.loads(line) for line in out.splitlines()]
     assert set(entities[0]) >= {
@@ -233,3 +233,59 @@ def test_cli_export_events_and_entities_in_every_format(run, sample_articles, tm
     assert json.loads(entity["mentions"])[0]["article_id"], "nested fields are JSON text in CSV"
     events = pq.read_table(tmp_path / "events.parquet").to_pylist()
     assert all(json.loads(e["mentions"])[0]["article_id"] for e in events), "nested fields are JSON text"
+
+
+def test_cli_resolve_stories_timeline_and_contract_exports(run, sample_articles):
+    code, out, _ = run("ingest", str(sample_articles[0].parent))
+    assert code == 0 and "Resolved 2 article(s)" in out
+    code, out, _ = run("resolve")
+    assert code == 0 and "Nothing to resolve" in out
+    code, out, _ = run("stories", "--format", "json")
+    [story] = [json.loads(line) for line in out.splitlines()]
+    assert story["num_articles"] == 2 and story["start_date"] == "2022-02-02" and story["end_date"] == "2022-02-03"
+    code, out, _ = run("story", story["story_id"][:6], "--format", "json")
+    [shown] = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(shown["article_ids"]) == 2 and shown["timeline"] and shown["quotes"]
+    dates = [e["range_start"] for e in shown["timeline"] if e["range_start"]]
+    assert dates == sorted(dates)
+    code, out, _ = run("story")  # the largest story, for people
+    assert code == 0 and "Timeline" in out and "Key quotes" in out
+    code, out, _ = run("entity", "Erdogan")
+    assert code == 0 and "Erdoğan" in out and "Why each article" in out
+    code, out, _ = run("timeline", "--actor", "Erdogan", "--format", "json")
+    events = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and events and all(e["mentions"] for e in events)
+    visit = [e for e in events if e["cameo_code"] == "042" and e["location_name"] == "Kyiv"]
+    assert visit and visit[0]["num_sources"] == 2
+    code, out, _ = run("timeline", "--dyad", "Erdogan", "Zelensky", "--format", "json")
+    dyad = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and dyad and {e["event_id"] for e in dyad} <= {e["event_id"] for e in events}
+    code, out, err = run("timeline", "--dyad", "Erdogan", "Nobody Atall")
+    assert code == 3 and "no entity named 'Nobody Atall'" in err
+    code, out, err = run("timeline")
+    assert code == 2 and "--actor" in err
+    # The output contract (DESIGN.md), after resolution.
+    contract = {
+        "articles": {"article_id", "source_id", "date", "url", "outlet", "title", "source_path", "story_id"},
+        "entities": {"entity_id", "name", "type", "country", "sector", "aliases", "mentions"},
+        "times": {"article_id", "text", "start", "end", "type", "value"},
+        "events": {"event_id", "plover_type", "plover_mode", "cameo_code", "quad_class", "goldstein", "source",
+                   "target", "source_code", "target_code", "date", "date_precision", "location", "modality",
+                   "num_mentions", "num_sources", "num_articles", "mentions"},
+        "stories": {"story_id", "title", "start_date", "end_date", "article_ids", "event_ids"},
+    }  # fmt: skip
+    exported = {}
+    for kind, fields in contract.items():
+        code, out, _ = run("export", kind, "--format", "jsonl")
+        exported[kind] = [json.loads(line) for line in out.splitlines()]
+        assert code == 0 and exported[kind] and all(fields <= set(row) for row in exported[kind]), kind
+    entity_ids = {e["entity_id"] for e in exported["entities"]}
+    for e in exported["events"]:
+        assert set(e["source"]) | set(e["target"]) <= entity_ids
+        assert e["location"] is None or e["location"] in entity_ids
+        assert len(e["mentions"]) == e["num_mentions"]
+        assert all({"article_id", "sentence", "start", "end", "confidence"} <= set(m) for m in e["mentions"])
+    assert {a["story_id"] for a in exported["articles"]} == {story["story_id"]}
+    assert {e["event_id"] for e in exported["events"]} == set(exported["stories"][0]["event_ids"])
+    places = [e for e in exported["entities"] if e["type"] == "place" and e["geonames_id"]]
+    assert places and all(p["lat"] is not None or p["name"] for p in places)

@@ -217,7 +217,7 @@ def test_store_annotations_replace_and_read_back(fresh_store):
         "with_errors": 0,
         "times": 1,
         "mentions": 1,
-        "events": 0,
+        "event_mentions": 0,
         "quotes": 0,
     }
     assert fresh_store.articles_to_annotate() == []
@@ -243,3 +243,43 @@ def test_store_processes_opening_a_new_database_at_once(store_url):
     for p in procs:
         p.join(60)
     assert [results.get(timeout=5) for _ in procs] == ["ok"] * 4
+
+
+def test_store_upgrade_to_resolve_keeps_event_mentions(store_url, monkeypatch):
+    """A database made before 0005 (event mentions in ``events``) upgrades with nothing lost."""
+    from sqlalchemy import text
+
+    from dateline.store import migrations
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:4])
+    old = Store(store_url)
+    run = old.begin_run("test", {})
+    old.add_batch(run, [art("Officials met on Tuesday.")])
+    [row] = old.articles()
+    with old.engine.begin() as conn:
+        conn.execute(
+            text(
+                'INSERT INTO events (event_id, article_id, start, "end", trigger, sentence, sentence_start, '
+                "sentence_end, cameo_code, quad_class, goldstein, sources, targets, modality, date, date_precision, "
+                "confidence, run_id) VALUES ('ev1', :a, 10, 13, 'met', 0, 0, 25, '040', 1, 1.0, '[]', '[]', "
+                "'asserted', '2022-02-01', 'day', 0.9, :r)"
+            ),
+            {"a": row["article_id"], "r": run},
+        )
+        conn.execute(
+            text(
+                'INSERT INTO quotes (article_id, start, "end", text, kind, sentence, event_ids, run_id) '
+                "VALUES (:a, 0, 25, 'x', 'direct', 0, '[\"ev1\"]', :r)"
+            ),
+            {"a": row["article_id"], "r": run},
+        )
+    engine = old.engine
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS)
+    assert migrations.migrate(engine) == ["0005_resolve"]
+    old.close()
+    new = Store(store_url)
+    [mention] = new.event_mentions()
+    assert (mention["mention_id"], mention["trigger"], mention["event_id"]) == ("ev1", "met", None)
+    [quote] = new.quotes()
+    assert quote["mention_ids"] == ["ev1"]
+    new.close()

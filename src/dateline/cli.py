@@ -201,13 +201,15 @@ def ingest(
     set_: SetOption = None,
     no_annotate: Annotated[
         bool,
-        typer.Option("--no-annotate", help="Only store the articles; annotate them later with `dateline annotate`."),
+        typer.Option(
+            "--no-annotate", help="Only store the articles; annotate and resolve them later with `dateline annotate`."
+        ),
     ] = False,
     jobs: JobsOption = None,
     quiet: QuietOption = False,
     sql_trace: SqlEchoOption = False,
 ) -> None:
-    """Read articles, store the new ones and annotate them; bad files and records are rejected with a reason.
+    """Read articles, store the new ones, annotate and resolve them; bad files and records are rejected with a reason.
 
     Formats: dateline text files (' date YYYY-MM-DD ' then the text), JSONL, JSON, CSV
     (text and date columns required; id, url, outlet, title optional) and HTML pages.
@@ -233,6 +235,7 @@ def ingest(
             _ingest_summary(report)
         if not no_annotate:
             _run_annotate(store, cfg, rerun=False, quiet=quiet, command=(command or "dateline ingest") + " [annotate]")
+            _run_resolve(store, cfg, rerun=False, quiet=quiet, command=(command or "dateline ingest") + " [resolve]")
 
 
 def _ingest_summary(report) -> None:
@@ -296,11 +299,50 @@ def annotate(
     set_: SetOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Annotate the stored articles that are not annotated yet: entities and time expressions."""
+    """Annotate the stored articles that are not annotated yet (entities, times, events, quotes), then resolve them."""
     cfg = _with_jobs(load_config(config, set_ or []), jobs)
     with _store(db) as store:
         command = "dateline " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "dateline annotate"
         _run_annotate(store, cfg, rerun=rerun, quiet=quiet, command=command)
+        _run_resolve(store, cfg, rerun=False, quiet=quiet, command=command + " [resolve]")
+
+
+def _run_resolve(store, cfg, rerun: bool, quiet: bool, command: str) -> None:
+    from .resolve.run import resolve as run_resolve
+
+    progress = _RichProgress(enabled=not quiet, label="resolve", unit="articles")
+    with progress.bar:
+        report = run_resolve(store, cfg, rerun=rerun, progress=progress, command=command)
+    if quiet:
+        return
+    if report.run_id is None:
+        console.print(
+            "Nothing to resolve: every annotated article is resolved (use `dateline resolve --rerun` to redo)."
+        )
+        return
+    console.print(
+        f"Resolved [bold]{report.articles:,}[/] article(s){' (all again)' if report.redone else ''}: "
+        f"{report.links:,} in-article entities linked to {report.entities:,} entit(ies) created or updated, "
+        f"{report.new_stories:,} new stor(ies), {report.event_mentions:,} event mention(s) fused into "
+        f"{report.events:,} event(s) created or updated."
+    )
+
+
+@app.command(epilog="Example: dateline resolve --rerun")
+def resolve(
+    db: DbOption = None,
+    rerun: Annotated[
+        bool, typer.Option("--rerun", help="Forget every decision across articles and make them all again.")
+    ] = False,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Link entities across articles, group articles into stories and fuse event mentions into events."""
+    cfg = load_config(config, set_ or [])
+    with _store(db) as store:
+        command = "dateline " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "dateline resolve"
+        _run_resolve(store, cfg, rerun=rerun, quiet=quiet, command=command)
 
 
 @app.command(epilog="Example: dateline times 80a3 --format json")
@@ -335,12 +377,32 @@ class Modality(StrEnum):
     historical = "historical"
 
 
-@app.command(epilog="Example: dateline events --country RUS --type ASSAULT --modality asserted")
+ActorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--actor", help="An entity (name, alias or id) or an actor code prefix (TURGOV, TUR), as source or target."
+    ),
+]
+
+
+def _actor_entities(store, actor: str | None) -> tuple[str, ...] | None:
+    """The entity ids a user means by a name, alias or id (None when it names none: then it is a code)."""
+    if not actor:
+        return None
+    found = store.entity_rows(query=actor, limit=50)
+    exact = [r for r in found if actor.casefold() in (r["name"].casefold(), r["entity_id"])]
+    chosen = exact or found
+    return tuple(r["entity_id"] for r in chosen) or None
+
+
+def _names(actors: list[dict]) -> str:
+    return ", ".join(a.get("name") or a.get("code") or a.get("entity_id") or "?" for a in actors)
+
+
+@app.command(epilog="Example: dateline events --actor Erdogan --modality asserted")
 def events(
     db: DbOption = None,
-    actor: Annotated[
-        str | None, typer.Option("--actor", help="An actor code prefix (TURGOV, TUR) or a name, as source or target.")
-    ] = None,
+    actor: ActorOption = None,
     country: Annotated[str | None, typer.Option("--country", help="ISO3 country of a source or target (RUS).")] = None,
     type_: Annotated[
         str | None, typer.Option("--type", help="PLOVER type (ASSAULT) or CAMEO code prefix (19, 042).")
@@ -354,27 +416,54 @@ def events(
         str | None, typer.Option("--place", help="A place name or ISO3 country where the event happened.")
     ] = None,
     article_id: ArticleOption = None,
+    mentions: Annotated[
+        bool, typer.Option("--mentions", help="List event mentions (one per report) instead of fused events.")
+    ] = False,
     limit: LimitOption = 100,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """List coded events: who did what to whom (CAMEO and PLOVER), when, where, and whether it happened."""
+    """List events: who did what to whom (CAMEO and PLOVER), when, where, whether it happened, and how many sources say so."""
     from .store import EventQuery
 
     with _store(db) as store:
         article_id = _article_id(store, article_id)
-        query = EventQuery(actor=actor, country=country, type=type_, since=_day(since, "--since"), until=_day(until, "--until"),
+        entities = None if mentions else _actor_entities(store, actor)
+        query = EventQuery(actor=actor if not entities else None, country=country, type=type_,
+                           since=_day(since, "--since"), until=_day(until, "--until"),
                            modality=tuple(m.value for m in modality) if modality else None, place=place,
-                           article_id=article_id, limit=limit)  # fmt: skip
-        rows = store.events(query)
-    for row in rows:
-        row["source"] = ", ".join(s["code"] or s["text"] for s in row["sources"])
-        row["target"] = ", ".join(t["code"] or t["text"] for t in row["targets"])
-        row["place"] = row["location"]["text"] if row["location"] else None
-    columns = ["date", "plover_type", "cameo_code", "source", "target", "modality", "trigger", "place"]
+                           article_id=article_id, limit=limit, actor_entities=entities)  # fmt: skip
+        if mentions:
+            rows = store.event_mentions(query)
+        else:
+            rows = store.fused_events(query)
+            found = store.mentions_of_events([r["event_id"] for r in rows]) if fmt != OutputFormat.table else {}
+    headers = {"plover_type": "type", "cameo_code": "cameo", "num_mentions": "mentions", "num_sources": "sources"}
+    if mentions:
+        for row in rows:
+            row["source"] = ", ".join(s["code"] or s["text"] for s in row["sources"])
+            row["target"] = ", ".join(t["code"] or t["text"] for t in row["targets"])
+            row["place"] = row["location"]["text"] if row["location"] else None
+        columns = ["date", "plover_type", "cameo_code", "source", "target", "modality", "trigger", "place"]
+        if fmt != OutputFormat.table:
+            columns = ["mention_id", "event_id", "article_id", *columns, "plover_mode", "quad_class", "goldstein",
+                       "date_precision", "modality_cue", "reported_by", "start", "end", "sentence", "confidence",
+                       "sources", "targets", "location", "merge_reason"]  # fmt: skip
+        emit(rows, columns, fmt.value, headers=headers)
+        return
     if fmt != OutputFormat.table:
-        columns = ["event_id", "article_id", *columns, "plover_mode", "quad_class", "goldstein", "date_precision",
-                   "modality_cue", "reported_by", "start", "end", "sentence", "confidence", "sources", "targets", "location"]  # fmt: skip
-    emit(rows, columns, fmt.value, headers={"plover_type": "type", "cameo_code": "cameo"})
+        from .export import FIELDS, event_record
+
+        emit([event_record(r, found.get(r["event_id"], [])) for r in rows], FIELDS["events"], fmt.value)
+        return
+    for row in rows:
+        row["source"] = _names(row["sources"])
+        row["target"] = _names(row["targets"])
+        row["place"] = row["location"]["name"] if row["location"] else None
+        if "date" in (row["conflicts"] or {}):
+            row["date"] = f"{row['date']} (?)"  # outlets disagree: see --format json
+    columns = ["date", "plover_type", "cameo_code", "source", "target", "modality", "place", "num_mentions",
+               "num_sources"]  # fmt: skip
+    emit(rows, columns, fmt.value, headers=headers)
 
 
 @app.command(epilog="Example: dateline quotes --speaker TURGOV")
@@ -392,39 +481,250 @@ def quotes(
         article_id = _article_id(store, article_id)
         rows = store.quotes(article_id=article_id, speaker=speaker, limit=limit)
     for row in rows:
-        row["events"] = len(row["event_ids"])
+        row["events"] = len(row["mention_ids"])
     columns = ["speaker", "speaker_code", "cue", "kind", "text", "events"]
     if fmt != OutputFormat.table:
-        columns = ["article_id", "start", "end", *columns[:-1], "sentence", "event_ids"]
+        columns = ["article_id", "start", "end", *columns[:-1], "sentence", "mention_ids"]
     emit(rows, columns, fmt.value, headers={"speaker_code": "code"})
 
 
-@app.command(epilog="Example: dateline entities --label GPE --limit 20")
+class EntityType(StrEnum):
+    person = "person"
+    organization = "organization"
+    place = "place"
+    group = "group"
+
+
+@app.command(epilog="Example: dateline entities --type person --name Zelensky")
 def entities(
     db: DbOption = None,
-    label: Annotated[
-        str | None, typer.Option("--label", help="Only this entity label (PERSON, ORG, GPE, ...).")
+    type_: Annotated[EntityType | None, typer.Option("--type", help="Only this kind of entity.")] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Only entities whose name or an alias contains this.")
     ] = None,
-    article_id: ArticleOption = None,
     limit: LimitOption = 50,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """List entities (mentions grouped by name and label), most mentioned first."""
-    from .export import entity_rows
+    """List entities across articles (people, organizations, places, groups), most mentioned first."""
+    with _store(db) as store:
+        rows = store.entity_rows(query=name, type=type_.value if type_ else None, limit=limit)
+    for row in rows:
+        row["aliases"] = sorted(row["aliases"], key=lambda a: (-row["aliases"][a], a))
+        row["also"] = ", ".join(a for a in row["aliases"] if a != row["name"])[:80]
+        row["role"] = row["roles"][-1]["role"] if row["roles"] else None
+    columns = ["entity_id", "name", "type", "actor_code", "role", "num_mentions", "num_articles", "also"]
+    if fmt != OutputFormat.table:
+        columns = ["entity_id", "name", "type", "country", "sector", "actor_code", "aliases", "roles", "geonames_id",
+                   "lat", "lon", "num_mentions", "num_articles", "first_date", "last_date"]  # fmt: skip
+    emit(rows, columns, fmt.value, headers={"num_mentions": "mentions", "num_articles": "articles"})
+
+
+@app.command(epilog="Example: dateline entity Erdogan")
+def entity(
+    name: Annotated[str, typer.Argument(help="An entity id, name or alias.", show_default=False)],
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Show one entity: its names, roles over time, and why each article's mentions were linked to it."""
+    from .errors import NotFound
 
     with _store(db) as store:
-        article_id = _article_id(store, article_id)
-        rows = list(entity_rows(store.mentions(article_id=article_id, label=label)))
-    rows.sort(key=lambda r: (-len(r["mentions"]), r["name"]))
+        ids = _actor_entities(store, name)
+        if not ids:
+            raise NotFound(f"no entity named {name!r}; list them with `dateline entities --name ...`")
+        if len(ids) > 1:
+            rows = store.entity_rows(ids)
+            listed = "; ".join(f"{r['entity_id']} {r['name']} ({r['type']})" for r in rows[:5])
+            raise NotFound(f"{name!r} names {len(ids)} entities ({listed}); give an id")
+        [row] = store.entity_rows(ids)
+        row["links"] = store.entity_links_of(row["entity_id"])
     if fmt != OutputFormat.table:
-        columns_extra = ["country", "sector", "aliases", "geonames_id", "lat", "lon"]
-    else:
-        columns_extra = []
+        emit([row], list(row), fmt.value)
+        return
+    console.print(safe_text(f"{row['name']}", "bold"), safe_text(f"  {row['type']} · {row['entity_id']}", "dim"))
+    facts = [("country", row["country"]), ("sector", row["sector"]), ("actor code", row["actor_code"]),
+             ("GeoNames id", row["geonames_id"]), ("seen", f"{row['first_date']} to {row['last_date']}"),
+             ("mentions", f"{row['num_mentions']} in {row['num_articles']} article(s)"),
+             ("names used", ", ".join(f"{a} ({n})" for a, n in row["aliases"].items()))]  # fmt: skip
+    for what, value in facts:
+        if value not in (None, ""):
+            console.print(safe_text(f"{what}: ", "dim") + safe_text(str(value)))
+    if row["roles"]:
+        emit(row["roles"], ["role", "country", "sector", "first", "last", "count"], "table", title="Roles")
+    emit(
+        row["links"],
+        ["article_id", "name", "score", "reason"],
+        "table",
+        title="Why each article's mentions are this entity",
+    )
+
+
+@app.command(epilog="Example: dateline stories --since 2022-02-01 --limit 20")
+def stories(
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only stories that name this entity.")] = None,
+    limit: LimitOption = 50,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List stories (articles about one happening and its developments), largest first."""
+    with _store(db) as store:
+        ids = _actor_entities(store, actor) if actor else None
+        rows = []
+        for entity_id in ids or [None]:
+            rows += store.story_rows(since=_day(since, "--since"), until=_day(until, "--until"), entity=entity_id,
+                                     limit=limit)  # fmt: skip
+    rows = list({r["story_id"]: r for r in rows}.values())[:limit]
     for row in rows:
-        row["num_mentions"] = len(row["mentions"])
-        row["num_articles"] = len({m["article_id"] for m in row["mentions"]})
-    columns = ["entity_id", "name", "type", "actor_code", "role", "num_mentions", "num_articles"]
-    emit(rows[:limit], columns if fmt == OutputFormat.table else [*columns, *columns_extra, "mentions"], fmt.value)
+        row["dates"] = (
+            f"{row['start_date']} to {row['end_date']}"
+            if row["start_date"] != row["end_date"]
+            else str(row["start_date"])
+        )
+        row["who"] = ", ".join(e["name"] for e in row["entities"][:4])
+        row["outlet_list"] = ", ".join(row["outlets"][:4]) + (" …" if len(row["outlets"]) > 4 else "")
+    columns = ["story_id", "dates", "num_articles", "num_events", "outlet_list", "who", "title"]
+    if fmt != OutputFormat.table:
+        columns = ["story_id", "title", "start_date", "end_date", "num_articles", "num_events", "outlets", "entities"]
+    emit(
+        rows, columns, fmt.value, headers={"num_articles": "articles", "num_events": "events", "outlet_list": "outlets"}
+    )
+
+
+@app.command(epilog="Example: dateline story 5c1e --format json")
+def story(
+    story_id: Annotated[
+        str | None,
+        typer.Argument(
+            help="A story id or a unique prefix of one; the largest story when left out.", show_default=False
+        ),
+    ] = None,
+    db: DbOption = None,
+    modality: Annotated[
+        list[Modality] | None, typer.Option("--modality", help="Only events of these modalities (repeatable).")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Show one story: what it is about, its timeline of events with their sources, and key quotes."""
+    from .errors import NotFound
+    from .export import event_record
+    from .store import EventQuery
+
+    with _store(db) as store:
+        if story_id is None:
+            largest = store.story_rows(limit=1)
+            if not largest:
+                raise NotFound("no stories yet: ingest articles first (`dateline ingest PATH`)")
+            story_id = largest[0]["story_id"]
+        found = store.find_story(story_id)
+        if found is None:
+            raise NotFound(f"no story {story_id!r} (or the prefix matches several); list them with `dateline stories`")
+        query = EventQuery(story_id=found["story_id"], limit=None,
+                           modality=tuple(m.value for m in modality) if modality else None)  # fmt: skip
+        rows = store.fused_events(query)
+        event_mentions = store.mentions_of_events([r["event_id"] for r in rows])
+        quotes = _key_quotes(store.quotes_of_articles(found["article_ids"]))
+        heads = store.article_heads(found["article_ids"]) if fmt == OutputFormat.table else []
+    timeline = [event_record(r, event_mentions.get(r["event_id"], [])) for r in rows]
+    if fmt != OutputFormat.table:
+        emit([{**found, "timeline": timeline, "quotes": quotes}], [*found, "timeline", "quotes"], fmt.value)
+        return
+    console.print(safe_text(found["title"], "bold"))
+    console.print(safe_text(
+        f"{found['story_id']} · {found['start_date']} to {found['end_date']} · {found['num_articles']} article(s) · "
+        f"{found['num_events']} event(s)", "dim"))  # fmt: skip
+    if found["outlets"]:
+        console.print(safe_text("outlets: ", "dim") + safe_text(", ".join(found["outlets"])))
+    if found["entities"]:
+        console.print(safe_text("who and where: ", "dim") + safe_text(", ".join(e["name"] for e in found["entities"])))
+    emit(heads, ["article_id", "date", "headline"], "table", title="Articles")
+    _print_timeline(timeline)
+    if quotes:
+        emit(quotes, ["speaker", "text"], "table", title="Key quotes")
+
+
+def _key_quotes(quotes: list[dict], n: int = 5) -> list[dict]:
+    """Direct quotations with a named speaker, those reporting events first, one per text."""
+    seen, out = set(), []
+    ranked = sorted(
+        quotes,
+        key=lambda q: (q["kind"] != "direct", not q["speaker"], -len(q["mention_ids"]), q["article_id"], q["start"]),
+    )
+    for q in ranked:
+        key = " ".join(q["text"].split()).casefold()
+        if key in seen or not q["speaker"]:
+            continue
+        seen.add(key)
+        out.append({"speaker": q["speaker"], "speaker_code": q["speaker_code"], "text": q["text"],
+                    "kind": q["kind"], "article_id": q["article_id"], "start": q["start"], "end": q["end"]})  # fmt: skip
+        if len(out) == n:
+            break
+    return out
+
+
+def _print_timeline(timeline: list[dict], title: str = "Timeline") -> None:
+    rows = []
+    for e in timeline:
+        outlets = sorted({m["outlet"] or m["article_id"][:8] for m in e["mentions"]})
+        rows.append({
+            "date": e["date"] + (" (?)" if e["conflicts"] and "date" in e["conflicts"] else ""),
+            "what": f"{e['plover_type'] or ''} {e['cameo_code']}".strip(),
+            "who": f"{_names(e['sources']) or '?'} → {_names(e['targets']) or '?'}",
+            "modality": e["modality"],
+            "where": e["location_name"],
+            "sources": f"{e['num_sources']} ({', '.join(outlets[:3])}{' …' if len(outlets) > 3 else ''})",
+            "evidence": e["mentions"][0]["trigger"] if e["mentions"] else "",
+        })  # fmt: skip
+    emit(rows, ["date", "what", "who", "modality", "where", "sources", "evidence"], "table", title=title)
+
+
+@app.command(epilog="Example: dateline timeline --actor Erdogan --since 2022-01-01")
+def timeline(
+    db: DbOption = None,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="An entity name, alias or id (or an actor code).")
+    ] = None,
+    dyad: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--dyad", help="Two entities: the events where one acts on the other, either way.", show_default=False
+        ),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    modality: Annotated[
+        list[Modality] | None, typer.Option("--modality", help="Only these modalities (repeatable); default all.")
+    ] = None,
+    limit: LimitOption = 200,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """The events of an actor, or between two actors, in date order with their sources."""
+    from .errors import NotFound
+    from .export import event_record
+    from .store import EventQuery
+
+    if not actor and not dyad:
+        raise ConfigError("say whose timeline: --actor NAME or --dyad NAME NAME")
+    with _store(db) as store:
+        first, second = (dyad[0], dyad[1]) if dyad else (actor, None)
+        x = _actor_entities(store, first)
+        y = _actor_entities(store, second) if second else None
+        if second and (not x or not y):
+            missing = first if not x else second
+            raise NotFound(f"no entity named {missing!r}; list them with `dateline entities --name ...`")
+        query = EventQuery(actor=first if not x else None, actor_entities=x, partner_entities=y,
+                           since=_day(since, "--since"), until=_day(until, "--until"), limit=limit,
+                           modality=tuple(m.value for m in modality) if modality else None)  # fmt: skip
+        rows = store.fused_events(query)
+        found = store.mentions_of_events([r["event_id"] for r in rows])
+    records = [event_record(r, found.get(r["event_id"], [])) for r in rows]
+    if fmt != OutputFormat.table:
+        from .export import FIELDS
+
+        emit(records, FIELDS["events"], fmt.value)
+        return
+    _print_timeline(records, title=f"Timeline of {' and '.join(dyad) if dyad else actor}")
 
 
 @app.command(epilog="Example: dateline articles --since 2022-02-01 --search Kyiv --format json")
@@ -540,8 +840,9 @@ def stats(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
     with _store(db) as store:
         s = store.stats()
         annotated = store.annotation_status()
+        resolved = store.resolve_status()
         url = store.display_url
-    data = {"database": url, **asdict(s), **annotated}
+    data = {"database": url, **asdict(s), **annotated, **resolved}
     if fmt != OutputFormat.table:
         emit([data], list(data), fmt.value)
         return
@@ -555,8 +856,12 @@ def stats(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
         {"what": "articles annotated", "value": annotated["annotated"]},
         {"what": "  entity mentions", "value": annotated["mentions"]},
         {"what": "  time expressions", "value": annotated["times"]},
-        {"what": "  event mentions", "value": annotated["events"]},
+        {"what": "  event mentions", "value": annotated["event_mentions"]},
         {"what": "  quotations", "value": annotated["quotes"]},
+        {"what": "articles resolved", "value": resolved["resolved"]},
+        {"what": "  entities", "value": resolved["entities"]},
+        {"what": "  stories", "value": resolved["stories"]},
+        {"what": "  events (fused)", "value": resolved["events"]},
         {"what": "open rejects", "value": s.open_rejects},
         *({"what": f"  {reason}", "value": n} for reason, n in s.rejects_by_reason.items()),
         {"what": "runs", "value": s.runs},

@@ -120,7 +120,23 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "",
         "A folder of your own knowledge-base files (countries.tsv, seats.tsv, organizations.tsv, regions.tsv, "
-        "roles.tsv, ambiguous.tsv) merged over the defaults; empty uses the defaults only.",
+        "roles.tsv, ambiguous.tsv, event_patterns.tsv) merged over the defaults, and "
+        "entity_rules.tsv (names to pin together or keep apart); empty uses the defaults only.",
+    ),
+    Setting(
+        "resolve.batch_size",
+        int,
+        2000,
+        "Articles resolved (entities linked, stories assigned, events fused) per transaction.",
+        minimum=1,
+    ),
+    Setting(
+        "resolve.story_window_days",
+        int,
+        10,
+        "An article joins a story only if it is dated within this many days of one of the story's articles; "
+        "the same subject later on starts a new story.",
+        minimum=1,
     ),
     Setting(
         "annotate.model",

@@ -46,6 +46,14 @@ class Ontology:
     cameo: dict[str, CameoCode] = field(default_factory=dict)
     plover: dict[str, tuple[str, str]] = field(default_factory=dict)  # type -> (category, definition)
     patterns: dict[tuple[str, str], list[Pattern]] = field(default_factory=dict)
+    intents: dict[str, str] = field(default_factory=dict)  # "express intent" code prefix -> announced root
+
+    def announced_root(self, code: str) -> str:
+        """The CAMEO root of the act a code is about: 036 (intent to meet) -> 04; 042 -> 04."""
+        for size in (4, 3):
+            if code[:size] in self.intents:
+                return self.intents[code[:size]]
+        return code[:2]
 
     def code(self, code: str) -> CameoCode:
         """A CAMEO code's entry (unknown 4-digit codes fall back to their 3-digit parent)."""
@@ -82,6 +90,8 @@ def load_ontology(user_dir: str | None = None) -> Ontology:
                                      context or None)  # fmt: skip
     for row in _rows(_text("plover.tsv", None)[0]):
         onto.plover[row[0]] = (row[1], row[2])
+    for row in _rows(_text("intents.tsv", None)[0]):
+        onto.intents[row[0]] = row[1]
     for text in _text("event_patterns.tsv", folder):
         for row in _rows(text):
             lemma, pos, condition, code, targets = (row + [""] * 5)[:5]

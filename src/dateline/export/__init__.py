@@ -7,7 +7,6 @@ Formats are a registry (``EXPORTERS``) that our own formats use too; add one wit
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import sys
@@ -18,7 +17,7 @@ from typing import IO, Any
 from ..errors import ConfigError
 from ..store import ArticleQuery, Store
 
-__all__ = ["export", "entity_rows", "register_exporter", "EXPORTERS", "KINDS", "FIELDS"]
+__all__ = ["export", "event_record", "register_exporter", "EXPORTERS", "KINDS", "FIELDS"]
 
 #: Fields of each export kind, in order (DESIGN.md's output contract, then extras).
 FIELDS: dict[str, list[str]] = {
@@ -50,7 +49,11 @@ FIELDS: dict[str, list[str]] = {
         "lat",
         "lon",
         "actor_code",
-        "role",
+        "roles",
+        "num_mentions",
+        "num_articles",
+        "first_date",
+        "last_date",
     ],
     "events": [
         "event_id",
@@ -72,13 +75,24 @@ FIELDS: dict[str, list[str]] = {
         "num_articles",
         "mentions",
         "plover_context",
-        "trigger",
-        "modality_cue",
-        "reported_by",
+        "story_id",
         "location_name",
         "sources",
         "targets",
+        "conflicts",
         "confidence",
+    ],
+    "stories": [
+        "story_id",
+        "title",
+        "start_date",
+        "end_date",
+        "article_ids",
+        "event_ids",
+        "num_articles",
+        "num_events",
+        "outlets",
+        "entities",
     ],
     "times": [
         "article_id",
@@ -96,102 +110,79 @@ FIELDS: dict[str, list[str]] = {
 }
 
 _INT_FIELDS = {"num_publications", "num_outlets", "start", "end", "geonames_id", "quad_class", "num_mentions",
-               "num_sources", "num_articles"}  # fmt: skip
+               "num_sources", "num_articles", "num_events"}  # fmt: skip
 _FLOAT_FIELDS = {"lat", "lon", "goldstein", "confidence"}
 _BOOL_FIELDS = {"anchored"}
 # Lists and objects: JSON arrays in JSONL; JSON text in a CSV cell or a Parquet string column.
-_NESTED_FIELDS = {"aliases", "mentions", "source", "target", "sources", "targets"}
+_NESTED_FIELDS = {"aliases", "mentions", "source", "target", "sources", "targets", "roles", "conflicts", "article_ids",
+                  "event_ids", "outlets", "entities"}  # fmt: skip
 
 Rows = Iterable[dict[str, Any]]
 Writer = Callable[[Rows, list[str], IO[bytes]], int]
 
 
-KINDS_OF_LABEL = {"NOMINAL": "PERSON", "PRONOUN": "PERSON"}
-
-
-def entity_id(label: str, name: str) -> str:
-    """The id of the entity a mention with this label and (canonical) name belongs to, until
-    cross-document resolution: stable for a kind and a name."""
-    from ..model import normalize_text
-
-    kind = KINDS_OF_LABEL.get(label, label)
-    return hashlib.sha256(f"{kind}\x1f{normalize_text(name).casefold()}".encode()).hexdigest()[:16]
-
-
 def _event_rows(store: Store) -> Iterator[dict[str, Any]]:
-    """Events in the fields of the output contract; before fusion each mention is its own event."""
+    """Fused events in the fields of the output contract, each with all its mentions."""
     from ..store import EventQuery
 
-    for e in store.events(EventQuery(limit=None)):
-
-        def ids(records):
-            return [entity_id(r.get("label", ""), r["text"]) for r in records]
-
-        yield {
-            **e,
-            "source": ids(e["sources"]),
-            "target": ids(e["targets"]),
-            "location": entity_id(e["location"].get("label", "GPE"), e["location"]["text"]) if e["location"] else None,
-            "location_name": e["location"]["text"] if e["location"] else None,
-            "num_mentions": 1,
-            "num_sources": 1,
-            "num_articles": 1,
-            "mentions": [
-                {
-                    "article_id": e["article_id"],
-                    "sentence": e["sentence"],
-                    "start": e["start"],
-                    "end": e["end"],
-                    "confidence": e["confidence"],
-                }
-            ],  # fmt: skip
-        }
+    events = store.fused_events(EventQuery(limit=None))
+    for start in range(0, len(events), 2000):
+        chunk = events[start : start + 2000]
+        found = store.mentions_of_events([e["event_id"] for e in chunk])
+        for e in chunk:
+            yield event_record(e, found.get(e["event_id"], []))
 
 
-def entity_rows(mentions: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Entities from mention rows, until cross-document resolution exists.
-
-    Within an article, a coreference chain is one entity; across articles, chains and names
-    with the same canonical name and kind are grouped (a stable ``entity_id`` per kind and
-    name). Pronouns and descriptions count as mentions of their chain's entity. Country,
-    sector and place fields come from the most frequent value among the mentions.
-    """
-    from collections import Counter
-
-    from ..model import normalize_text
-
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
-    for m in mentions:
-        if m["label"] in NOT_ENTITIES:
-            continue
-        name = normalize_text(m.get("canonical") or m["text"])
-        kind = KINDS_OF_LABEL.get(m["label"], m["label"])
-        key = (kind, name.casefold())
-        entity = groups.get(key)
-        if entity is None:
-            entity = groups[key] = {"entity_id": entity_id(m["label"], name), "name": name, "type": kind, "aliases": [], "mentions": [],
-                                    "_votes": {f: Counter() for f in _VOTED}}  # fmt: skip
-        text = normalize_text(m["text"])
-        if m["label"] not in ("PRONOUN", "NOMINAL") and text != entity["name"] and text not in entity["aliases"]:
-            entity["aliases"].append(text)
-        for f in _VOTED:
-            if m.get(f) is not None:
-                entity["_votes"][f][m[f]] += 1
-        entity["mentions"].append(
-            {"article_id": m["article_id"], "text": m["text"], "start": m["start"], "end": m["end"]}
-        )
-    for entity in groups.values():
-        votes = entity.pop("_votes")
-        for f in _VOTED:
-            entity[f] = votes[f].most_common(1)[0][0] if votes[f] else None
-        entity["country"] = entity.get("country") or entity.pop("place_country", None)
-        entity.pop("place_country", None)
-        yield entity
+def event_record(e: dict[str, Any], mentions: list[dict[str, Any]]) -> dict[str, Any]:
+    """A fused event (a ``Store.fused_events`` row) and its mentions as the contract's record."""
+    return {
+        **e,
+        "source": [x["entity_id"] for x in e["sources"]],
+        "target": [x["entity_id"] for x in e["targets"]],
+        "location": e["location_entity_id"],
+        "location_name": e["location"]["name"] if e["location"] else None,
+        "range_start": _iso(e["range_start"]),
+        "range_end": _iso(e["range_end"]),
+        "mentions": [
+            {
+                "mention_id": m["mention_id"],
+                "article_id": m["article_id"],
+                "outlet": m["outlet"],
+                "sentence": m["sentence"],
+                "start": m["start"],
+                "end": m["end"],
+                "sentence_start": m["sentence_start"],
+                "sentence_end": m["sentence_end"],
+                "trigger": m["trigger"],
+                "cameo_code": m["cameo_code"],
+                "modality": m["modality"],
+                "modality_cue": m["modality_cue"],
+                "reported_by": m["reported_by"],
+                "date": m["date"],
+                "date_precision": m["date_precision"],
+                "confidence": m["confidence"],
+                "merge_reason": m["merge_reason"],
+            }
+            for m in mentions
+        ],
+    }
 
 
-# NER labels that are values, not entities (times have their own table).
-NOT_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
-_VOTED = ("country", "sector", "role", "actor_code", "geonames_id", "lat", "lon", "place_country")
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _entity_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for e in store.iter_entities():
+        e["aliases"] = sorted(e["aliases"], key=lambda a: (-e["aliases"][a], a))
+        e["first_date"], e["last_date"] = _iso(e["first_date"]), _iso(e["last_date"])
+        yield e
+
+
+def _story_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for s in store.iter_stories():
+        s["start_date"], s["end_date"] = _iso(s["start_date"]), _iso(s["end_date"])
+        yield s
 
 
 def _time_rows(store: Store) -> Iterator[dict[str, Any]]:
@@ -206,11 +197,13 @@ def _rows(store: Store, kind: str, query: ArticleQuery | None) -> Iterator[dict[
     if kind == "articles":
         return store.iter_publications(query)
     if kind == "entities":
-        return entity_rows(store.mentions())
+        return _entity_rows(store)
     if kind == "times":
         return _time_rows(store)
     if kind == "events":
         return _event_rows(store)
+    if kind == "stories":
+        return _story_rows(store)
     raise ConfigError(f"unknown export kind {kind!r}; choose {', '.join(KINDS)}")
 
 
@@ -307,7 +300,7 @@ def export(
 
     Args:
         store: the store to read.
-        kind: what to export (``articles``; more kinds come with later stages).
+        kind: what to export: articles, entities, times, events or stories.
         fmt: ``jsonl``, ``csv``, ``parquet`` or a registered format.
         output: a file path; None or ``-`` writes to standard output (not for binary formats).
         query: filters (date range, outlet, text search).

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, inspect, select
 
 from ..errors import StorageError
-from . import schema
+from . import history, schema
 
 Migration = tuple[str, Callable[[Connection], None]]
 
@@ -24,15 +24,38 @@ def _initial(conn: Connection) -> None:
 
 
 def _annotations(conn: Connection) -> None:
-    schema.metadata.create_all(conn, tables=[schema.article_annotations, schema.mentions, schema.times])
+    for table in (schema.article_annotations, history.metadata.tables["mentions"], schema.times):
+        table.create(conn)
 
 
 def _events(conn: Connection) -> None:
-    schema.metadata.create_all(conn, tables=[schema.events])
+    history.metadata.tables["events"].create(conn)
 
 
 def _quotes(conn: Connection) -> None:
-    schema.metadata.create_all(conn, tables=[schema.quotes])
+    history.metadata.tables["quotes"].create(conn)
+
+
+def _resolve(conn: Connection) -> None:
+    """Event mentions move to ``event_mentions`` (``events`` now holds fused events); entity ids on
+    mentions; the tables of entities, stories and fused events."""
+    sql = conn.exec_driver_sql
+    for name in ("article", "type", "source", "target", "range"):
+        sql(f"DROP INDEX ix_events_{name}")
+    sql("ALTER TABLE events RENAME TO event_mentions")
+    if conn.dialect.name == "postgresql":  # index names are unique per schema there
+        sql("ALTER INDEX events_pkey RENAME TO event_mentions_pkey")
+    sql("ALTER TABLE event_mentions RENAME COLUMN event_id TO mention_id")
+    sql("ALTER TABLE event_mentions ADD COLUMN event_id VARCHAR(24)")
+    sql("ALTER TABLE event_mentions ADD COLUMN merge_reason TEXT")
+    sql("ALTER TABLE quotes RENAME COLUMN event_ids TO mention_ids")
+    sql("ALTER TABLE mentions ADD COLUMN entity_id VARCHAR(16)")
+    for index in schema.event_mentions.indexes:
+        index.create(conn)
+    next(i for i in schema.mentions.indexes if i.name == "ix_mentions_entity").create(conn)
+    new = (schema.resolved_articles, schema.entities, schema.entity_keys, schema.entity_links, schema.stories,
+           schema.events, schema.event_actors)  # fmt: skip
+    schema.metadata.create_all(conn, tables=list(new))
 
 
 MIGRATIONS: list[Migration] = [
@@ -40,6 +63,7 @@ MIGRATIONS: list[Migration] = [
     ("0002_annotations", _annotations),
     ("0003_events", _events),
     ("0004_quotes", _quotes),
+    ("0005_resolve", _resolve),
 ]
 
 

@@ -137,9 +137,11 @@ mentions = Table(
     Column("lon", Float),
     Column("place_country", String(3)),
     Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Column("entity_id", ID),  # the entity across articles (set by resolve)
     Index("ix_mentions_article", "article_id"),
     Index("ix_mentions_actor", "actor_code"),
     Index("ix_mentions_text", "text"),
+    Index("ix_mentions_entity", "entity_id"),
 )
 
 # Time expressions normalized to TIMEX3 values against the article date.
@@ -165,11 +167,12 @@ times = Table(
     Index("ix_times_range", "range_start", "range_end"),
 )
 
-# Event mentions: one row per report of an event in one sentence (fusion across articles comes later).
-events = Table(
-    "events",
+# Event mentions: one row per report of an event in one sentence. Resolve fuses the mentions of
+# one happening (across articles) into an event (``event_id``), with the reason for each merge.
+event_mentions = Table(
+    "event_mentions",
     metadata,
-    Column("event_id", String(24), primary_key=True),
+    Column("mention_id", String(24), primary_key=True),
     Column("article_id", ID, ForeignKey("articles.article_id"), nullable=False),
     Column("start", Integer, nullable=False),  # trigger span
     Column("end", Integer, nullable=False),
@@ -199,14 +202,17 @@ events = Table(
     Column("location_country", String(3)),
     Column("confidence", Float, nullable=False),
     Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
-    Index("ix_events_article", "article_id"),
-    Index("ix_events_type", "plover_type"),
-    Index("ix_events_source", "source_code"),
-    Index("ix_events_target", "target_code"),
-    Index("ix_events_range", "range_start", "range_end"),
+    Column("event_id", String(24)),  # the fused event (set by resolve)
+    Column("merge_reason", Text),  # why this mention joined its event ("first mention" for the seed)
+    Index("ix_event_mentions_article", "article_id"),
+    Index("ix_event_mentions_type", "plover_type"),
+    Index("ix_event_mentions_source", "source_code"),
+    Index("ix_event_mentions_target", "target_code"),
+    Index("ix_event_mentions_range", "range_start", "range_end"),
+    Index("ix_event_mentions_event", "event_id"),
 )
 
-# Quotations with their speakers; event_ids are the events coded inside them.
+# Quotations with their speakers; mention_ids are the event mentions coded inside them.
 quotes = Table(
     "quotes",
     metadata,
@@ -222,8 +228,134 @@ quotes = Table(
     Column("speaker_start", Integer),
     Column("cue", String(40)),
     Column("cue_start", Integer),
-    Column("event_ids", Text, nullable=False),  # JSON list of events.event_id
+    Column("mention_ids", Text, nullable=False),  # JSON list of event_mentions.mention_id
     Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
     Index("ix_quotes_article", "article_id"),
     Index("ix_quotes_speaker", "speaker_code"),
+)
+
+
+# -- resolve: decisions across articles ------------------------------------------------------
+
+# Articles the resolve step has placed (entities linked, story assigned, events fused).
+resolved_articles = Table(
+    "resolved_articles",
+    metadata,
+    Column("article_id", ID, ForeignKey("articles.article_id"), primary_key=True),
+    Column("story_id", ID, nullable=False),
+    Column("story_score", Float, nullable=False),
+    Column("story_reason", Text, nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Index("ix_resolved_articles_story", "story_id"),
+)
+
+# One row per entity across articles: a person, organization, place or group, whatever the spelling.
+entities = Table(
+    "entities",
+    metadata,
+    Column("entity_id", ID, primary_key=True),
+    Column("type", String(20), nullable=False),  # person, organization, place, group, other
+    Column("name", Text, nullable=False),  # canonical name: the most frequent full form
+    Column("country", String(3)),
+    Column("sector", String(10)),
+    Column("actor_code", String(40)),
+    Column("geonames_id", Integer),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("aliases", Text, nullable=False),  # JSON {surface form: count}
+    Column("roles", Text, nullable=False),  # JSON [{role, country, sector, first, last, count}]
+    Column("profile", Text, nullable=False),  # JSON: what matching needs (name keys, countries, co-occurring)
+    Column("num_mentions", Integer, nullable=False),
+    Column("num_articles", Integer, nullable=False),
+    Column("first_date", Date),
+    Column("last_date", Date),
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Index("ix_entities_name", "name"),
+    Index("ix_entities_type", "type"),
+)
+
+# Blocking keys of entities (surname skeleton, organization key, acronym, GeoNames id...): the
+# resolver compares a new mention only with the entities that share one of its keys.
+entity_keys = Table(
+    "entity_keys",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("entity_id", ID, primary_key=True),
+)
+
+# Each in-article entity (a coreference chain, or the mentions of one name) and the entity it was
+# linked to, with the score and the reason: the explanation of every resolution decision.
+entity_links = Table(
+    "entity_links",
+    metadata,
+    Column("article_id", ID, ForeignKey("articles.article_id"), primary_key=True),
+    Column("local_key", String(300), primary_key=True),
+    Column("entity_id", ID, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Index("ix_entity_links_entity", "entity_id"),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("story_id", ID, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("num_articles", Integer, nullable=False),
+    Column("num_events", Integer, nullable=False),
+    Column("outlets", Text, nullable=False),  # JSON list
+    Column("entities", Text, nullable=False),  # JSON [{entity_id, name, count}] most named first
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Index("ix_stories_dates", "start_date", "end_date"),
+)
+
+# Fused events: one row per happening, with all its mentions in event_mentions.
+events = Table(
+    "events",
+    metadata,
+    Column("event_id", String(24), primary_key=True),
+    Column("story_id", ID),
+    Column("cameo_code", String(4), nullable=False),
+    Column("plover_type", String(12)),
+    Column("plover_mode", String(30)),
+    Column("plover_context", String(60)),
+    Column("quad_class", Integer, nullable=False),
+    Column("goldstein", Float, nullable=False),
+    Column("source_code", String(40)),
+    Column("target_code", String(40)),
+    Column("sources", Text, nullable=False),  # JSON [{entity_id, name, code}]
+    Column("targets", Text, nullable=False),
+    Column("modality", String(15), nullable=False),
+    Column("date", String(40), nullable=False),
+    Column("date_precision", String(15), nullable=False),
+    Column("range_start", Date),
+    Column("range_end", Date),
+    Column("location_entity_id", ID),
+    Column("location", Text),  # JSON {entity_id, name, geonames_id, lat, lon, country}
+    Column("location_country", String(3)),
+    Column("num_mentions", Integer, nullable=False),
+    Column("num_sources", Integer, nullable=False),
+    Column("num_articles", Integer, nullable=False),
+    Column("conflicts", Text, nullable=False),  # JSON {field: [{value, mention_ids, outlets}]}
+    Column("confidence", Float, nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Index("ix_events_type", "plover_type"),
+    Index("ix_events_source", "source_code"),
+    Index("ix_events_target", "target_code"),
+    Index("ix_events_range", "range_start", "range_end"),
+    Index("ix_events_story", "story_id"),
+)
+
+# Actor entities of fused events, one row each, so that timelines by actor or dyad use an index.
+event_actors = Table(
+    "event_actors",
+    metadata,
+    Column("event_id", String(24), primary_key=True),
+    Column("entity_id", ID, primary_key=True),
+    Column("role", String(6), primary_key=True),  # source, target
+    Index("ix_event_actors_entity", "entity_id", "role"),
 )

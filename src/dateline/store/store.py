@@ -28,7 +28,19 @@ from .. import __version__
 from ..errors import ConfigError, NotFound, StorageError
 from ..model import Article, Reject
 from . import migrations
-from .schema import article_annotations, articles, events, mentions, publications, quotes, rejects, runs, times
+from .resolved import ResolveTables
+from .schema import (
+    article_annotations,
+    articles,
+    event_mentions,
+    mentions,
+    publications,
+    quotes,
+    rejects,
+    resolved_articles,
+    runs,
+    times,
+)
 
 __all__ = ["Store", "open_store", "resolve_url", "ArticleQuery", "EventQuery", "BatchResult", "DEFAULT_DB"]
 
@@ -98,7 +110,7 @@ class ArticleQuery:
 
 @dataclass
 class EventQuery:
-    """Filters for :meth:`Store.events`."""
+    """Filters for :meth:`Store.fused_events` and :meth:`Store.event_mentions`."""
 
     actor: str | None = None  # actor code prefix (TURGOV, TUR) or a name in the sources/targets
     country: str | None = None  # ISO3 of a source or target
@@ -109,6 +121,11 @@ class EventQuery:
     place: str | None = None  # location name or country code
     article_id: str | None = None
     limit: int | None = 100
+    # Fused events only: resolved entities as source or target; with partner_entities, the dyad
+    # (one acts on the other, either way); the story.
+    actor_entities: tuple[str, ...] | None = None
+    partner_entities: tuple[str, ...] | None = None
+    story_id: str | None = None
 
 
 @dataclass
@@ -127,7 +144,7 @@ class StoreStats:
     migrations: list[str] = field(default_factory=list)
 
 
-class Store:
+class Store(ResolveTables):
     """dateline's database, over SQLAlchemy Core.
 
     Args:
@@ -532,6 +549,7 @@ class Store:
             publications.c.source_location,
             counts.c.num_publications,
             counts.c.num_outlets,
+            resolved_articles.c.story_id,
         ]
         if with_text:
             cols.append(func.coalesce(publications.c.text_variant, articles.c.text).label("text"))
@@ -539,6 +557,7 @@ class Store:
             select(*cols)
             .join(articles, articles.c.article_id == publications.c.article_id)
             .join(counts, counts.c.article_id == publications.c.article_id)
+            .outerjoin(resolved_articles, resolved_articles.c.article_id == publications.c.article_id)
             .order_by(publications.c.date, publications.c.article_id, publications.c.publication_id)
         )
         where = self._article_filter(q)
@@ -548,9 +567,7 @@ class Store:
             stmt = stmt.limit(q.limit)
         with self._read() as conn:
             for row in conn.execution_options(yield_per=1000).execute(stmt).mappings():
-                out = dict(row)
-                out["story_id"] = None  # filled once story clustering exists
-                yield out
+                yield dict(row)
 
     # -- annotations ----------------------------------------------------------------
 
@@ -632,18 +649,19 @@ class Store:
                     {
                         "article_id": r.article_id,
                         **{k: getattr(q, k) for k in QUOTE_FIELDS},
-                        "event_ids": json.dumps([rows[i]["event_id"] for i in q.events if i < len(rows)]),
+                        "mention_ids": json.dumps([rows[i]["mention_id"] for i in q.events if i < len(rows)]),
                         "run_id": run_id,
                     }
                 )
         with self._write() as conn:
-            for table in (mentions, times, events, quotes, article_annotations):
+            # Annotating again makes the article's resolution stale (see resolution_is_stale).
+            for table in (mentions, times, event_mentions, quotes, article_annotations, resolved_articles):
                 conn.execute(table.delete().where(table.c.article_id.in_(ids)))
             tables = (
                 (article_annotations, annotated),
                 (mentions, mention_rows),
                 (times, time_rows),
-                (events, event_rows),
+                (event_mentions, event_rows),
                 (quotes, quote_rows),
             )
             for table, rows in tables:
@@ -675,31 +693,40 @@ class Store:
         with self._read() as conn:
             return [dict(r) for r in conn.execute(stmt).mappings()]
 
-    def events(self, query: EventQuery | None = None) -> list[dict[str, Any]]:
-        """Event mentions matching the query, by date then article and position, JSON fields decoded."""
+    def event_mentions(self, query: EventQuery | None = None) -> list[dict[str, Any]]:
+        """Event mentions (one report each) matching the query, by date then article and position, JSON fields decoded."""
         q = query or EventQuery()
-        stmt = select(events).order_by(events.c.range_start, events.c.article_id, events.c.start)
+        stmt = select(event_mentions).order_by(
+            event_mentions.c.range_start, event_mentions.c.article_id, event_mentions.c.start
+        )
         conds = []
         if q.actor:
             like = q.actor.upper() + "%"
-            conds.append(or_(events.c.source_code.like(like), events.c.target_code.like(like),
-                             events.c.sources.ilike(f"%{q.actor}%"), events.c.targets.ilike(f"%{q.actor}%")))  # fmt: skip
+            conds.append(or_(event_mentions.c.source_code.like(like), event_mentions.c.target_code.like(like),
+                             event_mentions.c.sources.ilike(f"%{q.actor}%"), event_mentions.c.targets.ilike(f"%{q.actor}%")))  # fmt: skip
         if q.country:
             like = q.country.upper() + "%"
-            conds.append(or_(events.c.source_code.like(like), events.c.target_code.like(like)))
+            conds.append(or_(event_mentions.c.source_code.like(like), event_mentions.c.target_code.like(like)))
         if q.type:
             t = q.type.upper()
-            conds.append(events.c.plover_type == t if not t[:1].isdigit() else events.c.cameo_code.like(t + "%"))
+            conds.append(
+                event_mentions.c.plover_type == t if not t[:1].isdigit() else event_mentions.c.cameo_code.like(t + "%")
+            )
         if q.modality:
-            conds.append(events.c.modality.in_(q.modality))
+            conds.append(event_mentions.c.modality.in_(q.modality))
         if q.since:
-            conds.append(or_(events.c.range_end >= q.since, events.c.range_end.is_(None)))
+            conds.append(or_(event_mentions.c.range_end >= q.since, event_mentions.c.range_end.is_(None)))
         if q.until:
-            conds.append(or_(events.c.range_start <= q.until, events.c.range_start.is_(None)))
+            conds.append(or_(event_mentions.c.range_start <= q.until, event_mentions.c.range_start.is_(None)))
         if q.place:
-            conds.append(or_(events.c.location.ilike(f"%{q.place}%"), events.c.location_country == q.place.upper()))
+            conds.append(
+                or_(
+                    event_mentions.c.location.ilike(f"%{q.place}%"),
+                    event_mentions.c.location_country == q.place.upper(),
+                )
+            )
         if q.article_id:
-            conds.append(events.c.article_id == q.article_id)
+            conds.append(event_mentions.c.article_id == q.article_id)
         if conds:
             stmt = stmt.where(and_(*conds))
         if q.limit is not None:
@@ -727,7 +754,7 @@ class Store:
         with self._read() as conn:
             rows = [dict(r) for r in conn.execute(stmt).mappings()]
         for row in rows:
-            row["event_ids"] = json.loads(row["event_ids"])
+            row["mention_ids"] = json.loads(row["mention_ids"])
         return rows
 
     def annotation_status(self) -> dict[str, int]:
@@ -742,7 +769,7 @@ class Store:
                 "with_errors": count(article_annotations, article_annotations.c.errors.is_not(None)),
                 "times": count(times),
                 "mentions": count(mentions),
-                "events": count(events),
+                "event_mentions": count(event_mentions),
                 "quotes": count(quotes),
             }
 
@@ -796,9 +823,9 @@ def _event_row(article_id: str, e: Any, run_id: int) -> dict[str, Any]:
     from ..timex import value_range
 
     span = value_range(e.date) if e.date else None
-    event_id = "ev" + sha256(f"{article_id}:{e.start}:{e.end}:{e.cameo_code}".encode()).hexdigest()[:16]
+    mention_id = "em" + sha256(f"{article_id}:{e.start}:{e.end}:{e.cameo_code}".encode()).hexdigest()[:16]
     return {
-        "event_id": event_id,
+        "mention_id": mention_id,
         "article_id": article_id,
         **{k: getattr(e, k) for k in EVENT_FIELDS},
         "sources": json.dumps(e.sources, ensure_ascii=False),

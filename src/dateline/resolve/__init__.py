@@ -1,0 +1,1 @@
+"""Decisions across articles: entity resolution, story clustering, event fusion."""

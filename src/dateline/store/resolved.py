@@ -1,0 +1,571 @@
+"""The Store's reads and writes for the resolve step (entities, stories, fused events)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+
+from .schema import (
+    article_annotations,
+    articles,
+    entities,
+    entity_keys,
+    entity_links,
+    event_actors,
+    event_mentions,
+    events,
+    mentions,
+    publications,
+    quotes,
+    resolved_articles,
+    stories,
+)
+
+CHUNK = 500
+RESOLVE_TABLES = (resolved_articles, entities, entity_keys, entity_links, stories, events, event_actors)
+
+
+def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[list]:
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class ResolveTables:
+    """Mixed into :class:`~dateline.store.Store`: what ``dateline resolve`` reads and writes."""
+
+    # -- what to resolve ------------------------------------------------------------------
+
+    def articles_to_resolve(self) -> list[tuple[str, date]]:
+        """(article id, date) of annotated articles not resolved yet, by date then id."""
+        stmt = (
+            select(articles.c.article_id, articles.c.date)
+            .join(article_annotations, article_annotations.c.article_id == articles.c.article_id)
+            .where(~articles.c.article_id.in_(select(resolved_articles.c.article_id)))
+            .order_by(articles.c.date, articles.c.article_id)
+        )
+        with self._read() as conn:
+            return [(r.article_id, r.date) for r in conn.execute(stmt)]
+
+    def resolution_is_stale(self) -> bool:
+        """True when an article was annotated again after it was resolved (its links point nowhere)."""
+        stmt = select(entity_links.c.article_id).where(
+            ~entity_links.c.article_id.in_(select(resolved_articles.c.article_id))
+        )
+        with self._read() as conn:
+            return conn.execute(stmt.limit(1)).first() is not None
+
+    def clear_resolution(self) -> None:
+        """Forget every resolve decision (for ``dateline resolve --rerun``)."""
+        with self._write() as conn:
+            for table in RESOLVE_TABLES:
+                conn.execute(delete(table))
+            conn.execute(update(mentions).values(entity_id=None))
+            conn.execute(update(event_mentions).values(event_id=None, merge_reason=None))
+
+    def resolution_inputs(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """For each article: date, title, text, original outlet, mention rows and event mention rows."""
+        out: dict[str, dict[str, Any]] = {}
+        with self._read() as conn:
+            for chunk in _chunks(article_ids):
+                stmt = select(articles.c.article_id, articles.c.date, articles.c.title, articles.c.text).where(
+                    articles.c.article_id.in_(chunk)
+                )
+                for r in conn.execute(stmt):
+                    out[r.article_id] = {"date": r.date, "title": r.title, "text": r.text, "outlet": None,
+                                         "mentions": [], "events": []}  # fmt: skip
+                for aid, outlet in self._original_outlets(conn, chunk).items():
+                    out[aid]["outlet"] = outlet
+                stmt = select(mentions).where(mentions.c.article_id.in_(chunk)).order_by(mentions.c.mention_id)
+                for r in conn.execute(stmt).mappings():
+                    out[r["article_id"]]["mentions"].append(dict(r))
+                stmt = select(event_mentions).where(event_mentions.c.article_id.in_(chunk))
+                for r in conn.execute(stmt.order_by(event_mentions.c.start)).mappings():
+                    row = dict(r)
+                    for key in ("sources", "targets", "location"):
+                        row[key] = json.loads(row[key]) if row[key] else None
+                    out[r["article_id"]]["events"].append(row)
+        return out
+
+    def _original_outlets(self, conn, article_ids: Sequence[str]) -> dict[str, str | None]:
+        """Article id -> the outlet of its first publication (a wire copy counts once, as its origin)."""
+        stmt = (
+            select(publications.c.article_id, publications.c.outlet)
+            .where(publications.c.article_id.in_(list(article_ids)))
+            .order_by(publications.c.article_id, publications.c.date, publications.c.publication_id)
+        )
+        out: dict[str, str | None] = {}
+        for r in conn.execute(stmt):
+            out.setdefault(r.article_id, r.outlet)
+        return out
+
+    def original_outlets(self, article_ids: Sequence[str]) -> dict[str, str | None]:
+        with self._read() as conn:
+            out = {}
+            for chunk in _chunks(article_ids):
+                out.update(self._original_outlets(conn, chunk))
+            return out
+
+    # -- entities ---------------------------------------------------------------------------
+
+    def entities_by_keys(self, keys: Iterable[str]) -> list[tuple[dict, list[str]]]:
+        """Stored entities that have any of these blocking keys: (row, all its keys)."""
+        ids: set[str] = set()
+        with self._read() as conn:
+            for chunk in _chunks(sorted(keys)):
+                stmt = select(entity_keys.c.entity_id).where(entity_keys.c.key.in_(chunk))
+                ids.update(conn.execute(stmt).scalars())
+            out = []
+            for chunk in _chunks(sorted(ids)):
+                rows = {r["entity_id"]: dict(r) for r in conn.execute(
+                    select(entities).where(entities.c.entity_id.in_(chunk))).mappings()}  # fmt: skip
+                keys_of: dict[str, list[str]] = {}
+                for k in conn.execute(select(entity_keys).where(entity_keys.c.entity_id.in_(chunk))):
+                    keys_of.setdefault(k.entity_id, []).append(k.key)
+                out += [(rows[i], keys_of.get(i, [])) for i in sorted(rows)]
+        return out
+
+    def save_entities(self, run_id: int, changed: Sequence[Any], new_keys: dict[str, set[str]], links: Sequence[Any],
+                      mention_entities: dict[Any, str]) -> None:  # fmt: skip
+        """Write the entities a batch created or changed, their new keys, the links and the mentions' entity ids."""
+
+        def iso(d):
+            return d.isoformat() if d else None
+
+        rows = []
+        for e in changed:
+            roles = [{**r, "first": iso(r["first"]), "last": iso(r["last"])} for r in e.role_history()]
+            rows.append({
+                "entity_id": e.entity_id, "type": e.type, "name": e.name, "country": e.country, "sector": e.sector,
+                "actor_code": e.actor_code, "geonames_id": e.geonames_id, "lat": e.lat, "lon": e.lon,
+                "aliases": json.dumps(dict(e.aliases.most_common()), ensure_ascii=False),
+                "roles": json.dumps(roles, ensure_ascii=False),
+                "profile": json.dumps(e.profile(), ensure_ascii=False, sort_keys=True),
+                "num_mentions": e.num_mentions, "num_articles": 0, "first_date": e.first_date,
+                "last_date": e.last_date, "run_id": run_id,
+            })  # fmt: skip
+        with self._write() as conn:
+            ids = [r["entity_id"] for r in rows]
+            for chunk in _chunks(ids):
+                conn.execute(delete(entities).where(entities.c.entity_id.in_(chunk)))
+            if rows:
+                conn.execute(entities.insert(), rows)
+            key_rows = [{"key": k, "entity_id": e} for e, ks in sorted(new_keys.items()) for k in sorted(ks)]
+            if key_rows:
+                conn.execute(self._insert(entity_keys).on_conflict_do_nothing(), key_rows)
+            if links:
+                conn.execute(entity_links.insert(), [
+                    {"article_id": x.article_id, "local_key": x.local_key, "entity_id": x.entity_id,
+                     "name": x.name, "score": x.score, "reason": x.reason, "run_id": run_id}
+                    for x in links
+                ])  # fmt: skip
+            if mention_entities:
+                stmt = (
+                    update(mentions).where(mentions.c.mention_id == bindparam("mid")).values(entity_id=bindparam("eid"))
+                )
+                conn.execute(stmt, [{"mid": m, "eid": e} for m, e in mention_entities.items()])
+            counts = (
+                select(entity_links.c.entity_id, func.count(func.distinct(entity_links.c.article_id)).label("n"))
+                .where(entity_links.c.entity_id.in_(bindparam("ids", expanding=True)))
+                .group_by(entity_links.c.entity_id)
+            )
+            for chunk in _chunks(ids):
+                for r in conn.execute(counts, {"ids": chunk}):
+                    conn.execute(update(entities).where(entities.c.entity_id == r.entity_id).values(num_articles=r.n))
+
+    def entity_rows(self, entity_ids: Sequence[str] | None = None, *, query: str | None = None,
+                    type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:  # fmt: skip
+        """Entities (JSON fields decoded), most mentioned first; ``query`` matches a name or alias."""
+        stmt = select(entities).order_by(entities.c.num_mentions.desc(), entities.c.entity_id)
+        if entity_ids is not None:
+            stmt = stmt.where(entities.c.entity_id.in_(list(entity_ids)))
+        if query:
+            stmt = stmt.where(or_(entities.c.name.ilike(f"%{query}%"), entities.c.aliases.ilike(f"%{query}%"),
+                                  entities.c.entity_id == query, entities.c.actor_code == query.upper()))  # fmt: skip
+        if type:
+            stmt = stmt.where(entities.c.type == type)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self._read() as conn:
+            rows = [dict(r) for r in conn.execute(stmt).mappings()]
+        for r in rows:
+            r["aliases"] = json.loads(r["aliases"])
+            r["roles"] = json.loads(r["roles"])
+            r["profile"] = json.loads(r["profile"])
+        return rows
+
+    def entity_mentions(self, entity_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Entity id -> its mentions [{article_id, text, start, end, label}] in article and text order."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        cols = (mentions.c.entity_id, mentions.c.article_id, mentions.c.text, mentions.c.start, mentions.c.end,
+                mentions.c.label)  # fmt: skip
+        with self._read() as conn:
+            for chunk in _chunks(entity_ids):
+                stmt = select(*cols).where(mentions.c.entity_id.in_(chunk))
+                for r in conn.execute(stmt.order_by(mentions.c.article_id, mentions.c.start)).mappings():
+                    row = dict(r)
+                    out.setdefault(row.pop("entity_id"), []).append(row)
+        return out
+
+    def entity_links_of(self, entity_id: str) -> list[dict[str, Any]]:
+        """Why each article's mentions were linked to this entity."""
+        stmt = select(entity_links).where(entity_links.c.entity_id == entity_id).order_by(entity_links.c.article_id)
+        with self._read() as conn:
+            return [dict(r) for r in conn.execute(stmt).mappings()]
+
+    def iter_entities(self) -> Iterable[dict[str, Any]]:
+        """Every entity with its mentions; for exports (in chunks, by id)."""
+        with self._read() as conn:
+            ids = list(conn.execute(select(entities.c.entity_id).order_by(entities.c.entity_id)).scalars())
+        for chunk in _chunks(ids, 2000):
+            rows = self.entity_rows(chunk)
+            found = self.entity_mentions(chunk)
+            for r in sorted(rows, key=lambda r: r["entity_id"]):
+                r["mentions"] = found.get(r["entity_id"], [])
+                yield r
+
+    # -- stories ------------------------------------------------------------------------------
+
+    def story_members(self, since: date, until: date, per_story: int = 30) -> list[tuple[str, str, date]]:
+        """(story id, article id, date) of the latest members of stories active between two dates."""
+        stmt = select(stories.c.story_id).where(and_(stories.c.end_date >= since, stories.c.start_date <= until))
+        with self._read() as conn:
+            ids = list(conn.execute(stmt).scalars())
+            out = []
+            for chunk in _chunks(ids):
+                stmt = (
+                    select(resolved_articles.c.story_id, resolved_articles.c.article_id, articles.c.date)
+                    .join(articles, articles.c.article_id == resolved_articles.c.article_id)
+                    .where(resolved_articles.c.story_id.in_(chunk))
+                    .order_by(resolved_articles.c.story_id, articles.c.date.desc(), articles.c.article_id)
+                )
+                seen: Counter = Counter()
+                for r in conn.execute(stmt):
+                    if seen[r.story_id] < per_story:
+                        seen[r.story_id] += 1
+                        out.append((r.story_id, r.article_id, r.date))
+        return out
+
+    def entity_ids_of_articles(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Article id -> the entities it names (people, organizations, places, groups)."""
+        out: dict[str, list[str]] = {}
+        with self._read() as conn:
+            for chunk in _chunks(article_ids):
+                stmt = select(entity_links.c.article_id, entity_links.c.entity_id).where(
+                    entity_links.c.article_id.in_(chunk)
+                )
+                for r in conn.execute(stmt.order_by(entity_links.c.article_id, entity_links.c.entity_id)):
+                    out.setdefault(r.article_id, []).append(r.entity_id)
+        return out
+
+    def save_story_assignments(self, run_id: int, assignments: Sequence[Any]) -> None:
+        if not assignments:
+            return
+        with self._write() as conn:
+            conn.execute(resolved_articles.insert(), [
+                {"article_id": a.article_id, "story_id": a.story_id, "story_score": round(a.score, 4),
+                 "story_reason": a.reason, "run_id": run_id}
+                for a in assignments
+            ])  # fmt: skip
+
+    def refresh_stories(self, run_id: int, story_ids: Iterable[str]) -> None:
+        """Recompute the rows of these stories from their members: title, dates, outlets, entities, events."""
+        story_ids = sorted(set(story_ids))
+        with self._write() as conn:
+            for chunk in _chunks(story_ids, 200):
+                members: dict[str, list] = {}
+                stmt = (
+                    select(
+                        resolved_articles.c.story_id,
+                        articles.c.article_id,
+                        articles.c.date,
+                        articles.c.title,
+                        func.substr(articles.c.text, 1, 200).label("head"),
+                    )  # fmt: skip
+                    .join(articles, articles.c.article_id == resolved_articles.c.article_id)
+                    .where(resolved_articles.c.story_id.in_(chunk))
+                    .order_by(articles.c.date, articles.c.article_id)
+                )
+                for r in conn.execute(stmt):
+                    members.setdefault(r.story_id, []).append(r)
+                all_ids = [r.article_id for rs in members.values() for r in rs]
+                outlets: dict[str, set[str]] = {}
+                named: dict[str, Counter] = {}
+                for sub in _chunks(all_ids):
+                    for r in conn.execute(select(publications.c.article_id, publications.c.outlet).where(
+                            publications.c.article_id.in_(sub))):  # fmt: skip
+                        if r.outlet:
+                            outlets.setdefault(r.article_id, set()).add(r.outlet)
+                    stmt = (
+                        select(mentions.c.article_id, mentions.c.entity_id, entities.c.name)
+                        .join(entities, entities.c.entity_id == mentions.c.entity_id)
+                        .where(mentions.c.article_id.in_(sub))
+                    )
+                    for r in conn.execute(stmt):
+                        named.setdefault(r.article_id, Counter())[(r.entity_id, r.name)] += 1
+                n_events = dict(conn.execute(
+                    select(events.c.story_id, func.count()).where(events.c.story_id.in_(chunk)).group_by(
+                        events.c.story_id)).all())  # fmt: skip
+                conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
+                rows = []
+                for sid, rs in members.items():
+                    ents: Counter = Counter()
+                    for r in rs:
+                        ents.update(named.get(r.article_id, Counter()))
+                    title = _story_title(rs)
+                    rows.append({
+                        "story_id": sid, "title": title, "start_date": rs[0].date, "end_date": rs[-1].date,
+                        "num_articles": len(rs), "num_events": n_events.get(sid, 0),
+                        "outlets": json.dumps(sorted({o for r in rs for o in outlets.get(r.article_id, ())})),
+                        "entities": json.dumps([{"entity_id": e, "name": n, "count": c}
+                                                for (e, n), c in ents.most_common(10)], ensure_ascii=False),
+                        "run_id": run_id,
+                    })  # fmt: skip
+                if rows:
+                    conn.execute(stories.insert(), rows)
+
+    def story_rows(self, story_ids: Sequence[str] | None = None, *, since: date | None = None,
+                   until: date | None = None, entity: str | None = None, limit: int | None = None
+                   ) -> list[dict[str, Any]]:  # fmt: skip
+        """Stories, largest first (then latest); JSON fields decoded."""
+        stmt = select(stories).order_by(stories.c.num_articles.desc(), stories.c.end_date.desc(), stories.c.story_id)
+        if story_ids is not None:
+            stmt = stmt.where(stories.c.story_id.in_(list(story_ids)))
+        if since:
+            stmt = stmt.where(stories.c.end_date >= since)
+        if until:
+            stmt = stmt.where(stories.c.start_date <= until)
+        if entity:
+            stmt = stmt.where(stories.c.entities.like(f'%"{entity}"%'))
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self._read() as conn:
+            rows = [dict(r) for r in conn.execute(stmt).mappings()]
+        for r in rows:
+            r["outlets"] = json.loads(r["outlets"])
+            r["entities"] = json.loads(r["entities"])
+        return rows
+
+    def find_story(self, story_id: str) -> dict[str, Any] | None:
+        """A story by id or unique id prefix, with its article ids (by date) and event ids."""
+        key = story_id.strip().lower()
+        with self._read() as conn:
+            found = conn.execute(select(stories.c.story_id).where(stories.c.story_id.like(key + "%")).limit(2)).all()
+        if len(found) != 1:
+            return None
+        [row] = self.story_rows([found[0].story_id])
+        with self._read() as conn:
+            stmt = (
+                select(resolved_articles.c.article_id)
+                .join(articles, articles.c.article_id == resolved_articles.c.article_id)
+                .where(resolved_articles.c.story_id == row["story_id"])
+                .order_by(articles.c.date, articles.c.article_id)
+            )
+            row["article_ids"] = list(conn.execute(stmt).scalars())
+            stmt = select(events.c.event_id).where(events.c.story_id == row["story_id"])
+            row["event_ids"] = list(conn.execute(stmt.order_by(events.c.range_start, events.c.event_id)).scalars())
+        return row
+
+    def article_heads(self, article_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """(article id, date, headline: the title, else the text's start) of these articles, by date."""
+        out = []
+        with self._read() as conn:
+            for chunk in _chunks(article_ids):
+                stmt = select(articles.c.article_id, articles.c.date, articles.c.title,
+                              func.substr(articles.c.text, 1, 120).label("head")).where(
+                    articles.c.article_id.in_(chunk))  # fmt: skip
+                for r in conn.execute(stmt):
+                    out.append({"article_id": r.article_id, "date": r.date,
+                                "headline": r.title or " ".join(r.head.split())[:90]})  # fmt: skip
+        return sorted(out, key=lambda r: (r["date"], r["article_id"]))
+
+    def iter_stories(self) -> Iterable[dict[str, Any]]:
+        """Every story with its article and event ids; for exports."""
+        with self._read() as conn:
+            ids = list(conn.execute(select(stories.c.story_id).order_by(stories.c.start_date, stories.c.story_id))
+                       .scalars())  # fmt: skip
+        for sid in ids:
+            yield self.find_story(sid)
+
+    def story_of_articles(self, article_ids: Sequence[str]) -> dict[str, str]:
+        out = {}
+        with self._read() as conn:
+            for chunk in _chunks(article_ids):
+                stmt = select(resolved_articles.c.article_id, resolved_articles.c.story_id).where(
+                    resolved_articles.c.article_id.in_(chunk)
+                )
+                out.update({r.article_id: r.story_id for r in conn.execute(stmt)})
+        return out
+
+    # -- fused events ---------------------------------------------------------------------------
+
+    def fused_event_mentions(self, entity_ids: Iterable[str], since: date, until: date) -> list[dict[str, Any]]:
+        """The mentions of stored events that involve any of these entities within a date range."""
+        with self._read() as conn:
+            event_ids: set[str] = set()
+            for chunk in _chunks(sorted(set(entity_ids))):
+                stmt = (
+                    select(event_actors.c.event_id)
+                    .join(events, events.c.event_id == event_actors.c.event_id)
+                    .where(event_actors.c.entity_id.in_(chunk))
+                    .where(or_(events.c.range_end >= since, events.c.range_end.is_(None)))
+                    .where(or_(events.c.range_start <= until, events.c.range_start.is_(None)))
+                )
+                event_ids.update(conn.execute(stmt).scalars())
+            rows = []
+            for chunk in _chunks(sorted(event_ids)):
+                stmt = (
+                    select(event_mentions, articles.c.date.label("article_date"))
+                    .join(articles, articles.c.article_id == event_mentions.c.article_id)
+                    .where(event_mentions.c.event_id.in_(chunk))
+                )
+                for r in conn.execute(stmt).mappings():
+                    row = dict(r)
+                    for key in ("sources", "targets", "location"):
+                        row[key] = json.loads(row[key]) if row[key] else None
+                    rows.append(row)
+        return rows
+
+    def save_fusion(self, run_id: int, assignments: Sequence[tuple[str, str, str]], resolved_actors: dict[str, dict],
+                    summaries: dict[str, Any]) -> None:  # fmt: skip
+        """Record each mention's event and reason, its actors' entity ids, and the events' rows."""
+        with self._write() as conn:
+            if assignments:
+                stmt = update(event_mentions).where(event_mentions.c.mention_id == bindparam("mid")).values(
+                    event_id=bindparam("eid"), merge_reason=bindparam("why"),
+                    sources=bindparam("src"), targets=bindparam("tgt"), location=bindparam("loc"))  # fmt: skip
+                conn.execute(stmt, [
+                    {"mid": m, "eid": e, "why": why,
+                     "src": json.dumps(resolved_actors[m]["sources"], ensure_ascii=False),
+                     "tgt": json.dumps(resolved_actors[m]["targets"], ensure_ascii=False),
+                     "loc": json.dumps(resolved_actors[m]["location"], ensure_ascii=False)
+                     if resolved_actors[m]["location"] else None}
+                    for m, e, why in assignments
+                ])  # fmt: skip
+            ids = sorted(summaries)
+            for chunk in _chunks(ids):
+                conn.execute(delete(events).where(events.c.event_id.in_(chunk)))
+                conn.execute(delete(event_actors).where(event_actors.c.event_id.in_(chunk)))
+            rows, actor_rows = [], []
+            for eid in ids:
+                s = summaries[eid]
+                rows.append(s["row"] | {"event_id": eid, "run_id": run_id})
+                for role in ("source", "target", "location"):
+                    for ent in s["actors"][role]:
+                        actor_rows.append({"event_id": eid, "entity_id": ent, "role": role})
+            if rows:
+                conn.execute(events.insert(), rows)
+            if actor_rows:
+                conn.execute(self._insert(event_actors).on_conflict_do_nothing(), actor_rows)
+
+    def fused_events(self, query: Any = None, *, event_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Fused events matching an :class:`~dateline.store.EventQuery` (or these ids), by date; JSON decoded."""
+        from .store import EventQuery
+
+        q = query or EventQuery()
+        stmt = select(events).order_by(events.c.range_start, events.c.event_id)
+        conds = []
+        if event_ids is not None:
+            conds.append(events.c.event_id.in_(list(event_ids)))
+
+        def involves(ids, roles):
+            sub = select(event_actors.c.event_id).where(event_actors.c.entity_id.in_(list(ids)))
+            return events.c.event_id.in_(sub.where(event_actors.c.role.in_(roles)))
+
+        x, y = q.actor_entities, q.partner_entities
+        if x and y:  # a dyad: one acts on the other, either way
+            conds.append(or_(and_(involves(x, ["source"]), involves(y, ["target"])),
+                             and_(involves(y, ["source"]), involves(x, ["target"]))))  # fmt: skip
+        elif x:
+            conds.append(involves(x, ["source", "target"]))
+        if q.actor and not q.actor_entities:
+            like = q.actor.upper() + "%"
+            conds.append(or_(events.c.source_code.like(like), events.c.target_code.like(like),
+                             events.c.sources.ilike(f"%{q.actor}%"), events.c.targets.ilike(f"%{q.actor}%")))  # fmt: skip
+        if q.country:
+            like = q.country.upper() + "%"
+            conds.append(or_(events.c.source_code.like(like), events.c.target_code.like(like)))
+        if q.type:
+            t = q.type.upper()
+            conds.append(events.c.plover_type == t if not t[:1].isdigit() else events.c.cameo_code.like(t + "%"))
+        if q.modality:
+            conds.append(events.c.modality.in_(q.modality))
+        if q.since:
+            conds.append(or_(events.c.range_end >= q.since, events.c.range_end.is_(None)))
+        if q.until:
+            conds.append(or_(events.c.range_start <= q.until, events.c.range_start.is_(None)))
+        if q.place:
+            conds.append(or_(events.c.location.ilike(f"%{q.place}%"), events.c.location_country == q.place.upper()))
+        if q.article_id:
+            sub = select(event_mentions.c.event_id).where(event_mentions.c.article_id == q.article_id)
+            conds.append(events.c.event_id.in_(sub))
+        if q.story_id:
+            conds.append(events.c.story_id == q.story_id)
+        if conds:
+            stmt = stmt.where(and_(*conds))
+        if q.limit is not None:
+            stmt = stmt.limit(q.limit)
+        with self._read() as conn:
+            rows = [dict(r) for r in conn.execute(stmt).mappings()]
+        for r in rows:
+            for key in ("sources", "targets", "location", "conflicts"):
+                r[key] = json.loads(r[key]) if r[key] else None
+        return rows
+
+    def mentions_of_events(self, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Event id -> its mentions (article, sentence, spans, outlet, merge reason), by date then position."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self._read() as conn:
+            for chunk in _chunks(event_ids):
+                stmt = (
+                    select(event_mentions, articles.c.date.label("article_date"))
+                    .join(articles, articles.c.article_id == event_mentions.c.article_id)
+                    .where(event_mentions.c.event_id.in_(chunk))
+                    .order_by(articles.c.date, event_mentions.c.article_id, event_mentions.c.start)
+                )
+                rows = [dict(r) for r in conn.execute(stmt).mappings()]
+                outlets = self._original_outlets(conn, sorted({r["article_id"] for r in rows}))
+                for r in rows:
+                    for key in ("sources", "targets", "location"):
+                        r[key] = json.loads(r[key]) if r[key] else None
+                    r["outlet"] = outlets.get(r["article_id"])
+                    out.setdefault(r["event_id"], []).append(r)
+        return out
+
+    def quotes_of_articles(self, article_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Quotations in these articles, by article then position."""
+        rows = []
+        with self._read() as conn:
+            for chunk in _chunks(article_ids):
+                stmt = (
+                    select(quotes).where(quotes.c.article_id.in_(chunk)).order_by(quotes.c.article_id, quotes.c.start)
+                )
+                rows += [dict(r) for r in conn.execute(stmt).mappings()]
+        for r in rows:
+            r["mention_ids"] = json.loads(r["mention_ids"])
+        return rows
+
+    def resolve_status(self) -> dict[str, int]:
+        with self._read() as conn:
+
+            def count(table) -> int:
+                return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+            return {"resolved": count(resolved_articles), "entities": count(entities), "stories": count(stories),
+                    "events": count(events)}  # fmt: skip
+
+
+def _story_title(members: Sequence[Any]) -> str:
+    """The title of the story's first article that has one, else its first sentence (shortened)."""
+    for r in members:
+        if r.title:
+            return r.title
+    head = " ".join((members[0].head or "").split())
+    cut = head.find(". ")
+    head = head[: cut + 1] if 0 < cut < 160 else head[:160]
+    return head or members[0].article_id
