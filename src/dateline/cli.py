@@ -493,6 +493,7 @@ class EntityType(StrEnum):
     organization = "organization"
     place = "place"
     group = "group"
+    product = "product"
 
 
 @app.command(epilog="Example: dateline entities --type person --name Zelensky")

@@ -34,7 +34,7 @@ from . import names
 __all__ = ["Entity", "EntityIndex", "LocalEntity", "Link", "Rules", "load_rules", "local_entities", "resolve_entities"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-TYPE_ORDER = {"place": 0, "group": 1, "organization": 2, "person": 3, "other": 4}
+TYPE_ORDER = {"place": 0, "group": 1, "organization": 2, "product": 3, "person": 4, "other": 5}
 MAX_NAMES = 12  # distinct full names kept per entity for matching
 MAX_CONTEXT = 40  # co-occurring entity keys kept per entity
 
@@ -45,7 +45,7 @@ class LocalEntity:
 
     article_id: str
     local_key: str  # unique within the article: "per:c3", "geo:703448", "org:nato", "grp:RUSMIL"
-    type: str  # person, organization, place, group, other
+    type: str  # person, organization, place, group, product
     name: str  # the fullest name the article uses
     date: date | None = None
     surface: Counter = field(default_factory=Counter)  # name forms used (not pronouns or descriptions)
@@ -224,6 +224,8 @@ def primary_key(local: LocalEntity) -> str:
         return "grp:" + (local.actor_code or names.fold(local.name))
     if local.type == "organization":
         return "org:" + names.org_key(local.name)
+    if local.type == "product":
+        return "prd:" + names.org_key(local.name)
     if local.type == "person":
         return "per:" + names.block_key(names.parse_person(local.name))
     return "oth:" + names.fold(local.name)
@@ -364,6 +366,8 @@ def local_entities(
             key, kind, name, surface = f"grp:{m['actor_code']}", "group", text, text
         elif label == "ORG":
             key, kind, name, surface = "org:" + names.org_key(text), "organization", text, text
+        elif label == "PRODUCT":
+            key, kind, name, surface = "prd:" + names.org_key(text), "product", text, text
         else:
             continue
         local = by_key.get(key)
@@ -515,7 +519,7 @@ def _match(local: LocalEntity, index: EntityIndex, rules: Rules) -> tuple[Entity
 def _match_by_key(local: LocalEntity, index: EntityIndex, rules: Rules) -> tuple[Entity | None, float, str]:
     key = local.primary_key
     labels = {"geo": "same GeoNames id", "plc": "same place name", "grp": "same group actor code",
-              "org": "same organization name", "oth": "same name"}  # fmt: skip
+              "org": "same organization name", "prd": "same product name", "oth": "same name"}  # fmt: skip
     tried = [key]
     if local.type == "organization":
         tried += sorted(k for k in entity_keys(local) if k.startswith("acr:"))

@@ -254,7 +254,7 @@ entities = Table(
     "entities",
     metadata,
     Column("entity_id", ID, primary_key=True),
-    Column("type", String(20), nullable=False),  # person, organization, place, group, other
+    Column("type", String(20), nullable=False),  # person, organization, place, group, product
     Column("name", Text, nullable=False),  # canonical name: the most frequent full form
     Column("country", String(3)),
     Column("sector", String(10)),
