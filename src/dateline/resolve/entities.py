@@ -94,6 +94,7 @@ class Entity:
     lat: float | None = None
     lon: float | None = None
     num_mentions: int = 0
+    num_articles: int = 0  # as stored before this run (the run's links add theirs)
     first_date: date | None = None
     last_date: date | None = None
     pinned: str | None = None  # the user rule group it belongs to
@@ -196,6 +197,7 @@ class Entity:
             lat=row["lat"],
             lon=row["lon"],
             num_mentions=row["num_mentions"],
+            num_articles=row["num_articles"],
             first_date=row["first_date"],
             last_date=row["last_date"],
             pinned=profile.get("pinned"),

@@ -30,6 +30,7 @@ ARTICLE_WINDOW = 3  # days: two undated mentions of one happening are reported w
 REPORT_LAG = 7  # days: an undated mention may report an explicitly dated event up to this long after
 DATE_DISAGREEMENT = 2  # days: outlets that disagree by this much may still report one happening
 MIN_SCORE = 0.55
+REACH = timedelta(days=REPORT_LAG + 2)  # no two mentions farther apart than this can fuse
 
 
 @dataclass(slots=True)
@@ -54,6 +55,7 @@ class FusionMention:
     location_country: str | None = None
     location_is_country: bool = False
     confidence: float = 0.5
+    root: str = ""  # the announced CAMEO root (set by fusion; see Ontology.announced_root)
 
     @property
     def explicit_date(self) -> bool:
@@ -77,10 +79,20 @@ class FusedEvent:
     event_id: str
     mentions: list[FusionMention] = field(default_factory=list)
     reasons: dict[str, str] = field(default_factory=dict)  # mention id -> why it joined
+    latest_start: date = date.min  # of its mentions' spans: a newcomer must be near all of them
+    earliest_end: date = date.max
 
     def add(self, m: FusionMention, reason: str) -> None:
         self.mentions.append(m)
         self.reasons[m.mention_id] = reason
+        start, end = m.span()
+        self.latest_start = max(self.latest_start, start)
+        self.earliest_end = min(self.earliest_end, end)
+
+    def within_reach(self, m: FusionMention) -> bool:
+        """False when the mention's dates are too far from one of the event's mentions to fuse."""
+        start, end = m.span()
+        return end >= self.latest_start - REACH and start <= self.earliest_end + REACH
 
     def entities(self) -> set[str]:
         return {e for m in self.mentions for e in (*m.sources, *m.targets)}
@@ -92,7 +104,9 @@ def event_id_for(m: FusionMention) -> str:
 
 def blocking_keys(m: FusionMention, onto: Ontology) -> set[str]:
     """One key per actor entity (and the place): group, announced root, entity."""
-    root = onto.announced_root(m.cameo_code)
+    if not m.root:
+        m.root = onto.announced_root(m.cameo_code)
+    root = m.root
     actors = (*m.sources, *m.targets) or ((m.location,) if m.location else ())
     return {f"{m.group}:{root}:{e}" for e in actors}
 
@@ -158,6 +172,8 @@ def fuse_events(
     for m in todo:
         best = None
         for event in index.candidates(m):
+            if not event.within_reach(m):
+                continue
             found = _compatible(m, event, onto, names or {})
             if found and (best is None or found[0] > best[0]):
                 best = (found[0], event, found[1])
@@ -183,10 +199,9 @@ def _compatible(
     no chaining of A~B~C into one event when A and C disagree), and the newcomer must match at
     least one mention well (shared actor entities, and a named day when an announcement meets
     the act)."""
-    root = onto.announced_root(m.cameo_code)
     best = None
     for other in event.mentions:
-        if other.group != m.group or onto.announced_root(other.cameo_code) != root:
+        if other.group != m.group or other.root != m.root:
             return None
         found = _pair(m, other, names)
         if found is None:

@@ -91,9 +91,9 @@ class StorySettings:
     strong_similarity: float = 0.25  # candidates at least this similar are linked too ...
     max_neighbors: int = 30  # ... up to this many links per article
     link_threshold: float = 0.015  # average similarity for two clusters to merge
-    block_terms: int = 12  # heaviest terms of an article used as blocking keys
+    block_terms: int = 30  # heaviest terms of an article used as blocking keys
     max_postings: int = 300  # a blocking key held by more articles in the window is skipped
-    max_candidates: int = 200  # articles compared per article (those sharing the most keys)
+    max_candidates: int = 100  # articles compared per article (those sharing the most keys)
     ngram_max: int = 2  # words and word bigrams
     n_features: int = 2**20  # hashing space
 
@@ -201,7 +201,9 @@ def _vectors(docs: list[StoryDoc], settings: StorySettings) -> tuple[sp.csr_matr
     ents = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(1, len(vocab))))
     edf = np.bincount(ents.indices, minlength=ents.shape[1])
     eidf = np.where(edf > 1, np.log((1.0 + n) / (1.0 + edf)) + 1.0, 0.0)  # one article: no evidence
-    return text.tocsr(), normalize(ents @ sp.diags(eidf)).tocsr()
+    ents = normalize(ents @ sp.diags(eidf)).tocsr()
+    ents.eliminate_zeros()
+    return text.tocsr(), ents
 
 
 def _blocking_keys(i: int, doc: StoryDoc, text: sp.csr_matrix, settings: StorySettings) -> list:
@@ -224,6 +226,9 @@ def _neighbour_graph(docs, text, ents, days, settings, on_compare):
     w_ent = settings.entity_weight
     edges: dict[tuple[int, int], float] = {}
     best_other = np.zeros(n)
+    text_scratch = np.zeros(text.shape[1])
+    ent_scratch = np.zeros(ents.shape[1])
+    has_ents = np.diff(ents.indptr) > 0
     for i in range(n):
         found = []
         for k in keys[i]:
@@ -250,9 +255,10 @@ def _neighbour_graph(docs, text, ents, days, settings, on_compare):
             cand.sort()
         if not len(cand):
             continue
-        sims = (1.0 - w_ent) * (text[cand] @ text[i].T).toarray().ravel()
-        if w_ent:
-            sims += w_ent * (ents[cand] @ ents[i].T).toarray().ravel()
+        sims = _row_dots(text, i, cand, text_scratch)
+        if w_ent and has_ents[i]:  # no entity evidence on either side: the text alone decides
+            both = has_ents[cand]
+            sims[both] = (1.0 - w_ent) * sims[both] + w_ent * _row_dots(ents, i, cand[both], ent_scratch)
         if on_compare is not None:
             for j, s in zip(cand, sims, strict=True):
                 on_compare(docs[i].article_id, docs[int(j)].article_id, float(s))
@@ -265,6 +271,25 @@ def _neighbour_graph(docs, text, ents, days, settings, on_compare):
             j = int(cand[o])
             edges[(min(i, j), max(i, j))] = s
     return edges, best_other
+
+
+def _row_dots(matrix: sp.csr_matrix, i: int, rows: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """Dot products of row ``i`` with ``rows`` in O(their non-zeros); ``scratch`` is a zeroed dense row, left zeroed."""
+    start, end = matrix.indptr[i], matrix.indptr[i + 1]
+    cols = matrix.indices[start:end]
+    scratch[cols] = matrix.data[start:end]
+    sub = matrix[rows]
+    owner = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
+    out = np.bincount(owner, weights=sub.data * scratch[sub.indices], minlength=len(rows))
+    scratch[cols] = 0.0
+    return out
+
+
+def _pair_dot(matrix: sp.csr_matrix, i: int, j: int) -> float:
+    """Dot product of rows ``i`` and ``j`` of a CSR matrix with sorted indices."""
+    a, b = slice(matrix.indptr[i], matrix.indptr[i + 1]), slice(matrix.indptr[j], matrix.indptr[j + 1])
+    _, ia, ib = np.intersect1d(matrix.indices[a], matrix.indices[b], assume_unique=True, return_indices=True)
+    return float(matrix.data[a][ia] @ matrix.data[b][ib])
 
 
 def _link(members: list[tuple[StoryDoc, str | None]], edges: dict[tuple[int, int], float], threshold: float) -> list:
@@ -343,13 +368,14 @@ def _explain(i, docs, idx, story, seed, adjacency, labels, held, text, days, bes
         return Assignment(doc.article_id, story, 0.0, "new story" + detail)
     linked = [(w, j) for w, j in adjacency.get(i, ()) if labels[j] == labels[i]]
     score, j = max(linked, key=lambda x: (x[0], -x[1])) if linked else (0.0, next(m for m in idx if m != i))
-    cosine = float((text[i] @ text[j].T).toarray()[0, 0])
+    cosine = _pair_dot(text, i, j)
     shared = sum(1 for k in set(doc.entities) if held[k] > 1)  # held by another member too
     when = "no date to compare"
     if days[i] != _UNDATED:
         dated = np.array([days[m] for m in idx if m != i and days[m] != _UNDATED])
         if len(dated):
-            when = f"{int(np.abs(dated - days[i]).min())} days from its nearest article"
+            gap = int(np.abs(dated - days[i]).min())
+            when = f"{gap} day{'' if gap == 1 else 's'} from its nearest article"
     evidence = f"text cosine {cosine:.2f} with {docs[j].article_id}, shared entities: {shared}, {when}"
     if seed:
         return Assignment(doc.article_id, story, score, f"new story, joined by {len(idx) - 1} more ({evidence})")

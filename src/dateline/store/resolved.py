@@ -137,6 +137,9 @@ class ResolveTables:
         def iso(d):
             return d.isoformat() if d else None
 
+        # Each article is resolved once (a rerun starts from nothing), so its links add new articles.
+        linked = {(x.entity_id, x.article_id) for x in links}
+        new_articles = Counter(e for e, _ in linked)
         rows = []
         for e in changed:
             roles = [{**r, "first": iso(r["first"]), "last": iso(r["last"])} for r in e.role_history()]
@@ -146,7 +149,8 @@ class ResolveTables:
                 "aliases": json.dumps(dict(e.aliases.most_common()), ensure_ascii=False),
                 "roles": json.dumps(roles, ensure_ascii=False),
                 "profile": json.dumps(e.profile(), ensure_ascii=False, sort_keys=True),
-                "num_mentions": e.num_mentions, "num_articles": 0, "first_date": e.first_date,
+                "num_mentions": e.num_mentions, "num_articles": e.num_articles + new_articles[e.entity_id],
+                "first_date": e.first_date,
                 "last_date": e.last_date, "run_id": run_id,
             })  # fmt: skip
         with self._write() as conn:
@@ -169,14 +173,6 @@ class ResolveTables:
                     update(mentions).where(mentions.c.mention_id == bindparam("mid")).values(entity_id=bindparam("eid"))
                 )
                 conn.execute(stmt, [{"mid": m, "eid": e} for m, e in mention_entities.items()])
-            counts = (
-                select(entity_links.c.entity_id, func.count(func.distinct(entity_links.c.article_id)).label("n"))
-                .where(entity_links.c.entity_id.in_(bindparam("ids", expanding=True)))
-                .group_by(entity_links.c.entity_id)
-            )
-            for chunk in _chunks(ids):
-                for r in conn.execute(counts, {"ids": chunk}):
-                    conn.execute(update(entities).where(entities.c.entity_id == r.entity_id).values(num_articles=r.n))
 
     def entity_rows(self, entity_ids: Sequence[str] | None = None, *, query: str | None = None,
                     type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:  # fmt: skip
