@@ -123,7 +123,7 @@ def cluster_stories(
         One :class:`Assignment` per new article, sorted by ``(date is None, date, article_id)``.
     """
     settings = settings or StorySettings()
-    known = {doc.article_id: sid for sid, doc in existing}
+    known = {doc.article_id: (sid, doc) for sid, doc in existing}
     fresh: dict[str, StoryDoc] = {}
     for doc in new:
         if doc.article_id not in known:
@@ -135,11 +135,10 @@ def cluster_stories(
     if not docs:
         return []
     text, ents = _vectors(docs, settings)
-    days = np.array([d.date.toordinal() if d.date else _UNDATED for d in docs], dtype=np.int64)
+    days = np.array([_day_of(d) for d in docs], dtype=np.int64)
     edges, best_other = _neighbour_graph(docs, text, ents, days, settings, on_compare)
     labels = _link(members, edges, settings.link_threshold)
 
-    # Story id of each cluster: its existing story, else the id of its seed (first member).
     adjacency: dict[int, list[tuple[float, int]]] = {}
     for (i, j), w in edges.items():
         adjacency.setdefault(i, []).append((w, j))
@@ -149,26 +148,26 @@ def cluster_stories(
         clusters.setdefault(root, []).append(i)
     out = []
     for idx in clusters.values():
-        held = Counter(k for i in idx for k in set(docs[i].entities))
+        # Story id of a cluster: its existing story, else the id of its seed (first member).
         story = next((members[i][1] for i in idx if members[i][1] is not None), None)
         seed = None if story else idx[0]
         story = story or story_id_for(docs[idx[0]].article_id)
+        evidence = _ClusterEvidence(docs, idx, days)
         for i in idx:
             if members[i][1] is None:
-                out.append(_explain(i, docs, idx, story, i == seed, adjacency, labels, held, text, days, best_other))
+                out.append(_explain(i, docs, story, i == seed, adjacency, labels, evidence, text, best_other))
+    placed = {a.article_id for a in out}
     for doc in new:
-        if doc.article_id in known:
-            out.append(Assignment(doc.article_id, known[doc.article_id], 1.0, "already in the story"))
-    out.sort(key=lambda a: _order(fresh.get(a.article_id) or _find(existing, a.article_id)))
+        if doc.article_id in known and doc.article_id not in placed:
+            placed.add(doc.article_id)
+            out.append(Assignment(doc.article_id, known[doc.article_id][0], 1.0, "already in the story"))
+    order = {aid: _order(doc) for aid, doc in fresh.items()} | {aid: _order(doc) for aid, (_, doc) in known.items()}
+    out.sort(key=lambda a: order[a.article_id])
     return out
 
 
 def _order(doc: StoryDoc) -> tuple:
     return (doc.date is None, doc.date or datetime.date.min, doc.article_id)
-
-
-def _find(existing: Sequence[tuple[str, StoryDoc]], article_id: str) -> StoryDoc:
-    return next(doc for _, doc in existing if doc.article_id == article_id)
 
 
 def _vectors(docs: list[StoryDoc], settings: StorySettings) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -357,26 +356,49 @@ def _link(members: list[tuple[StoryDoc, str | None]], edges: dict[tuple[int, int
     return [root(i) for i in range(n)]
 
 
-def _explain(i, docs, idx, story, seed, adjacency, labels, held, text, days, best_other) -> Assignment:
-    """The assignment of member ``i`` with its evidence.
+class _ClusterEvidence:
+    """What the members of one cluster share: entity keys and dates (for the reasons)."""
 
-    ``idx``: the members of its cluster; ``held``: how many members hold each entity key.
-    """
+    def __init__(self, docs: list[StoryDoc], idx: list[int], days: np.ndarray) -> None:
+        self.size = len(idx)
+        self.held = Counter(k for i in idx for k in set(docs[i].entities))
+        dated = days[idx]
+        self.dates = np.sort(dated[dated != _UNDATED])
+
+    def shared_entities(self, doc: StoryDoc) -> int:
+        """The article's entity keys that another member holds too."""
+        return sum(1 for k in set(doc.entities) if self.held[k] > 1)
+
+    def nearest_gap(self, day: int) -> int | None:
+        """Days from a dated member's date to the nearest other dated member (None: none to compare)."""
+        if day == _UNDATED:
+            return None
+        lo, hi = np.searchsorted(self.dates, day, "left"), np.searchsorted(self.dates, day, "right")
+        if hi - lo > 1:
+            return 0
+        gaps = [day - int(self.dates[lo - 1])] if lo > 0 else []
+        gaps += [int(self.dates[hi]) - day] if hi < len(self.dates) else []
+        return min(gaps) if gaps else None
+
+
+def _explain(i, docs, story, seed, adjacency, labels, evidence, text, best_other) -> Assignment:
+    """The assignment of member ``i`` with its evidence."""
     doc = docs[i]
-    if len(idx) == 1:
+    if evidence.size == 1:
         detail = f" (closest candidate similarity {best_other[i]:.2f})" if best_other[i] > 0 else " (no candidate)"
         return Assignment(doc.article_id, story, 0.0, "new story" + detail)
     linked = [(w, j) for w, j in adjacency.get(i, ()) if labels[j] == labels[i]]
-    score, j = max(linked, key=lambda x: (x[0], -x[1])) if linked else (0.0, next(m for m in idx if m != i))
+    score, j = max(linked, key=lambda x: (x[0], -x[1])) if linked else (0.0, i)
     cosine = _pair_dot(text, i, j)
-    shared = sum(1 for k in set(doc.entities) if held[k] > 1)  # held by another member too
-    when = "no date to compare"
-    if days[i] != _UNDATED:
-        dated = np.array([days[m] for m in idx if m != i and days[m] != _UNDATED])
-        if len(dated):
-            gap = int(np.abs(dated - days[i]).min())
-            when = f"{gap} day{'' if gap == 1 else 's'} from its nearest article"
-    evidence = f"text cosine {cosine:.2f} with {docs[j].article_id}, shared entities: {shared}, {when}"
+    gap = evidence.nearest_gap(_day_of(doc))
+    when = "no date to compare" if gap is None else f"{gap} day{'' if gap == 1 else 's'} from its nearest article"
+    detail = (
+        f"text cosine {cosine:.2f} with {docs[j].article_id}, shared entities: {evidence.shared_entities(doc)}, {when}"
+    )
     if seed:
-        return Assignment(doc.article_id, story, score, f"new story, joined by {len(idx) - 1} more ({evidence})")
-    return Assignment(doc.article_id, story, score, f"joined story {story} ({evidence})")
+        return Assignment(doc.article_id, story, score, f"new story, joined by {evidence.size - 1} more ({detail})")
+    return Assignment(doc.article_id, story, score, f"joined story {story} ({detail})")
+
+
+def _day_of(doc: StoryDoc) -> int:
+    return doc.date.toordinal() if doc.date else _UNDATED

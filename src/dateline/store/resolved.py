@@ -461,7 +461,7 @@ class ResolveTables:
 
     def fused_events(self, query: Any = None, *, event_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """Fused events matching an :class:`~dateline.store.EventQuery` (or these ids), by date; JSON decoded."""
-        from .store import EventQuery
+        from .store import EventQuery, event_filters
 
         q = query or EventQuery()
         stmt = select(events).order_by(events.c.range_start, events.c.event_id)
@@ -479,24 +479,7 @@ class ResolveTables:
                              and_(involves(y, ["source"]), involves(x, ["target"]))))  # fmt: skip
         elif x:
             conds.append(involves(x, ["source", "target"]))
-        if q.actor and not q.actor_entities:
-            like = q.actor.upper() + "%"
-            conds.append(or_(events.c.source_code.like(like), events.c.target_code.like(like),
-                             events.c.sources.ilike(f"%{q.actor}%"), events.c.targets.ilike(f"%{q.actor}%")))  # fmt: skip
-        if q.country:
-            like = q.country.upper() + "%"
-            conds.append(or_(events.c.source_code.like(like), events.c.target_code.like(like)))
-        if q.type:
-            t = q.type.upper()
-            conds.append(events.c.plover_type == t if not t[:1].isdigit() else events.c.cameo_code.like(t + "%"))
-        if q.modality:
-            conds.append(events.c.modality.in_(q.modality))
-        if q.since:
-            conds.append(or_(events.c.range_end >= q.since, events.c.range_end.is_(None)))
-        if q.until:
-            conds.append(or_(events.c.range_start <= q.until, events.c.range_start.is_(None)))
-        if q.place:
-            conds.append(or_(events.c.location.ilike(f"%{q.place}%"), events.c.location_country == q.place.upper()))
+        conds += event_filters(events, q, codes=not q.actor_entities)
         if q.article_id:
             sub = select(event_mentions.c.event_id).where(event_mentions.c.article_id == q.article_id)
             conds.append(events.c.event_id.in_(sub))

@@ -128,6 +128,31 @@ class EventQuery:
     story_id: str | None = None
 
 
+def event_filters(t, q: EventQuery, codes: bool = True) -> list:
+    """The conditions an EventQuery sets on an events or event_mentions table ``t`` (both have the
+    same filter columns); ``codes=False`` leaves out the actor filter (entities replace it)."""
+    conds = []
+    if q.actor and codes:
+        like = q.actor.upper() + "%"
+        conds.append(or_(t.c.source_code.like(like), t.c.target_code.like(like),
+                         t.c.sources.ilike(f"%{q.actor}%"), t.c.targets.ilike(f"%{q.actor}%")))  # fmt: skip
+    if q.country:
+        like = q.country.upper() + "%"
+        conds.append(or_(t.c.source_code.like(like), t.c.target_code.like(like)))
+    if q.type:
+        kind = q.type.upper()
+        conds.append(t.c.plover_type == kind if not kind[:1].isdigit() else t.c.cameo_code.like(kind + "%"))
+    if q.modality:
+        conds.append(t.c.modality.in_(q.modality))
+    if q.since:
+        conds.append(or_(t.c.range_end >= q.since, t.c.range_end.is_(None)))
+    if q.until:
+        conds.append(or_(t.c.range_start <= q.until, t.c.range_start.is_(None)))
+    if q.place:
+        conds.append(or_(t.c.location.ilike(f"%{q.place}%"), t.c.location_country == q.place.upper()))
+    return conds
+
+
 @dataclass
 class StoreStats:
     """Counts for ``dateline stats``."""
@@ -699,32 +724,7 @@ class Store(ResolveTables):
         stmt = select(event_mentions).order_by(
             event_mentions.c.range_start, event_mentions.c.article_id, event_mentions.c.start
         )
-        conds = []
-        if q.actor:
-            like = q.actor.upper() + "%"
-            conds.append(or_(event_mentions.c.source_code.like(like), event_mentions.c.target_code.like(like),
-                             event_mentions.c.sources.ilike(f"%{q.actor}%"), event_mentions.c.targets.ilike(f"%{q.actor}%")))  # fmt: skip
-        if q.country:
-            like = q.country.upper() + "%"
-            conds.append(or_(event_mentions.c.source_code.like(like), event_mentions.c.target_code.like(like)))
-        if q.type:
-            t = q.type.upper()
-            conds.append(
-                event_mentions.c.plover_type == t if not t[:1].isdigit() else event_mentions.c.cameo_code.like(t + "%")
-            )
-        if q.modality:
-            conds.append(event_mentions.c.modality.in_(q.modality))
-        if q.since:
-            conds.append(or_(event_mentions.c.range_end >= q.since, event_mentions.c.range_end.is_(None)))
-        if q.until:
-            conds.append(or_(event_mentions.c.range_start <= q.until, event_mentions.c.range_start.is_(None)))
-        if q.place:
-            conds.append(
-                or_(
-                    event_mentions.c.location.ilike(f"%{q.place}%"),
-                    event_mentions.c.location_country == q.place.upper(),
-                )
-            )
+        conds = event_filters(event_mentions, q)
         if q.article_id:
             conds.append(event_mentions.c.article_id == q.article_id)
         if conds:
