@@ -12,7 +12,8 @@ Algorithm (chosen by measurement on ECB+ train/dev, see ``dateline.evaluation.st
    articles of the call (new + existing), so a call should carry enough articles for the idf
    to mean something (the open stories' members usually do). Entity keys become a second
    vector, binary and idf-weighted (rare entities count more; a key seen in one article only is
-   dropped). Similarity = ``(1 - entity_weight) * text cosine + entity_weight * entity cosine``.
+   dropped). Similarity = ``(1 - entity_weight) * text cosine + entity_weight * entity cosine``,
+   or the text cosine alone when either article has no entity key shared with another article.
 2. **Blocking.** An inverted index maps each blocking key (the entity keys and the article's
    ``block_terms`` heaviest terms) to the articles holding it. An article is compared only with
    articles that share a key *and* lie within ``window_days`` of its date; a key held by more
@@ -255,7 +256,7 @@ def _neighbour_graph(docs, text, ents, days, settings, on_compare):
         if not len(cand):
             continue
         sims = _row_dots(text, i, cand, text_scratch)
-        if w_ent and has_ents[i]:  # no entity evidence on either side: the text alone decides
+        if w_ent and has_ents[i]:  # when either article has no entity evidence, the text alone decides
             both = has_ents[cand]
             sims[both] = (1.0 - w_ent) * sims[both] + w_ent * _row_dots(ents, i, cand[both], ent_scratch)
         if on_compare is not None:
