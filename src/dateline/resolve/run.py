@@ -19,7 +19,7 @@ from typing import Any
 from ..kb import load_kb
 from ..ontology import load_ontology
 from .entities import Entity, EntityIndex, load_rules, local_entities, resolve_entities
-from .fusion import REPORT_LAG, EventIndex, FusedEvent, FusionMention, aggregate, fuse_events
+from .fusion import REACH, EventIndex, FusedEvent, FusionMention, aggregate, fuse_events
 from .stories import StoryDoc, StorySettings, cluster_stories
 
 __all__ = ["ResolveReport", "resolve"]
@@ -69,7 +69,7 @@ def resolve(store, config: Mapping[str, Any], *, rerun: bool = False, progress=N
     onto = load_ontology(kb_path)
     rules = load_rules(kb_path)
     settings = StorySettings(window_days=config.get("resolve.story_window_days", 10))
-    size = config.get("resolve.batch_size", 2000)
+    size = config.get("resolve.batch_size", 10000)
     report = ResolveReport(run_id=store.begin_run(command, dict(config.items())), redone=redo)
     if progress is not None:
         progress.start(len(pending), len(pending))
@@ -143,7 +143,7 @@ def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report) -> N
 
     def load(keys: set[str]) -> list[FusedEvent]:
         entities = {k.rsplit(":", 1)[1] for k in keys}
-        rows = store.fused_event_mentions(entities, lo - timedelta(days=30), hi + timedelta(days=REPORT_LAG))
+        rows = store.fused_event_mentions(entities, lo - 2 * REACH, hi + REACH)
         grouped: dict[str, FusedEvent] = {}
         for row in sorted(rows, key=lambda r: (r["article_date"], r["article_id"], r["start"])):
             ev = grouped.setdefault(row["event_id"], FusedEvent(row["event_id"]))
