@@ -204,7 +204,9 @@ def _table(rows: list[dict], unit: str, ratio: str) -> list[str]:
     return lines
 
 
-def render(rows: list[dict], n: int, annotate_rows: list[dict] | None = None, described: str = "") -> str:
+def render(
+    rows: list[dict], n: int, annotate_rows: list[dict] | None = None, described: str = "", resolve_md: str = ""
+) -> str:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     lines = [
         "# Benchmarks",
@@ -241,7 +243,14 @@ def render(rows: list[dict], n: int, annotate_rows: list[dict] | None = None, de
             "",
             f"Event coding adds {100 * (full - base) / base:.1f}% to the pipeline's time (target: at most 15%).",
         ]
-    lines += ["", "Command: `make bench` (or `.venv/bin/python bench/run.py --n 10000 --n-annotate 300`).", ""]
+    if resolve_md:
+        lines += ["", "## Resolve (across articles)", "", resolve_md.strip()]
+    lines += [
+        "",
+        "Command: `make bench` (or `.venv/bin/python bench/run.py --n 10000 --n-annotate 300 "
+        "--resolve-sizes 10000 100000`).",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -249,11 +258,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="files in the generated corpus")
     parser.add_argument("--n-annotate", type=int, default=300, help="articles for the annotate benchmark")
+    parser.add_argument(
+        "--resolve-sizes", type=int, nargs="*", default=[10_000, 100_000], help="article counts for the resolve benchmark"
+    )
     parser.add_argument("--no-write", action="store_true", help="print the table, do not rewrite docs/benchmarks.md")
     args = parser.parse_args()
     rows = bench_ingest(args.n)
     annotate_rows, described = bench_annotate(args.n_annotate) if args.n_annotate else (None, "")
-    text = render(rows, args.n, annotate_rows, described)
+    resolve_md = ""
+    if args.resolve_sizes:
+        sys.path.insert(0, str(Path(__file__).parent))
+        import resolve as bench_resolve
+
+        resolve_md = bench_resolve.markdown(bench_resolve.run(args.resolve_sizes))
+    text = render(rows, args.n, annotate_rows, described, resolve_md)
     print(text)
     if not args.no_write:
         (ROOT / "docs" / "benchmarks.md").write_text(text, encoding="utf-8")
