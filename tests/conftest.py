@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_CORPUS = ROOT / "demo" / "corpus"
 SHARED = ROOT.parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+EVAL_DIR = SHARED / "eval"
 PG_URL = os.environ.get("DATELINE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -108,3 +109,14 @@ def dump(store: Store) -> dict[str, list[tuple]]:
             cols = [c for c in table.c if c.name not in skip]
             out[table.name] = sorted(tuple(map(str, row)) for row in conn.execute(select(*cols)))
     return out
+
+
+@pytest.fixture(scope="session")
+def eval_dir() -> Path:
+    """The public gold data (never copied into the repo): skipped with the reason where it is
+    absent (a user's clone), a failure under CI, where the quality gates must run."""
+    if not EVAL_DIR.is_dir():
+        if IN_CI:
+            pytest.fail(f"the gold data must be there under CI, but {EVAL_DIR} is missing")
+        pytest.skip(f"no gold data at {EVAL_DIR} (it lives in the shared folder beside the checkout)")
+    return EVAL_DIR

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from conftest import IN_CI, SHARED
 
 from dateline.dates import parse_publication_date
 from dateline.evaluation.coref import conll
@@ -19,7 +18,6 @@ from dateline.evaluation.crossdoc import (
 )
 from dateline.model import Article
 
-EVAL_DIR = SHARED / "eval"
 DAY = datetime.date(2020, 5, 1)
 
 
@@ -203,15 +201,6 @@ def test_doc_ids_of_maps_articles_back_to_source_ids(memory_store):
 
 
 # -- the real thing ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def eval_dir():
-    if not EVAL_DIR.is_dir():
-        if IN_CI:
-            pytest.fail(f"the cross-document evaluation must run under CI, but {EVAL_DIR} is missing")
-        pytest.skip(f"no gold data at {EVAL_DIR} (it lives in the shared folder beside the checkout)")
-    return EVAL_DIR
 
 
 @pytest.mark.slow

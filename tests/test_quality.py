@@ -3,21 +3,9 @@
 import shutil
 
 import pytest
-from conftest import IN_CI, SHARED
 
 from dateline.evaluation.quality import check_floors, evaluate, floors
 from dateline.evaluation.timex import GoldDoc, GoldTimex, load_te3, score
-
-EVAL_DIR = SHARED / "eval"
-
-
-@pytest.fixture(scope="module")
-def eval_dir():
-    if not EVAL_DIR.is_dir():
-        if IN_CI:
-            pytest.fail(f"the quality gate must run under CI, but {EVAL_DIR} is missing")
-        pytest.skip(f"no gold data at {EVAL_DIR} (it lives in the shared folder beside the checkout)")
-    return EVAL_DIR
 
 
 @pytest.fixture(scope="module")

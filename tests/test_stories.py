@@ -6,11 +6,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from conftest import IN_CI, SHARED
 
 from dateline.resolve.stories import StoryDoc, StorySettings, cluster_stories, story_id_for
 
-EVAL_DIR = SHARED / "eval"
 DAY = date(2024, 3, 4)
 
 # Three made-up happenings, each told in several wordings (shared filler words on purpose).
@@ -177,15 +175,6 @@ def test_reasons_name_the_evidence():
 
 def test_empty_input():
     assert cluster_stories([]) == []
-
-
-@pytest.fixture(scope="module")
-def eval_dir():
-    if not (EVAL_DIR / "ecbplus" / "documents.jsonl").is_file():
-        if IN_CI:
-            pytest.fail(f"the ECB+ story clustering score must run under CI, but {EVAL_DIR / 'ecbplus'} is missing")
-        pytest.skip(f"no gold data at {EVAL_DIR / 'ecbplus'} (it lives in the shared folder beside the checkout)")
-    return EVAL_DIR
 
 
 @pytest.mark.slow
