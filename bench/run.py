@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import sys
 import tempfile
@@ -18,24 +17,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from resolve import machine as _machine  # bench/ is on the path when this file runs
+
 from dateline import Config, Store, __version__, ingest
 from dateline.readers import expand_paths, read_source
 from dateline.testing import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("DATELINE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
 
 
 def _timed(fn):
@@ -259,7 +248,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000, help="files in the generated corpus")
     parser.add_argument("--n-annotate", type=int, default=300, help="articles for the annotate benchmark")
     parser.add_argument(
-        "--resolve-sizes", type=int, nargs="*", default=[10_000, 100_000], help="article counts for the resolve benchmark"
+        "--resolve-sizes",
+        type=int,
+        nargs="*",
+        default=[10_000, 100_000],
+        help="article counts for the resolve benchmark",
     )
     parser.add_argument("--no-write", action="store_true", help="print the table, do not rewrite docs/benchmarks.md")
     args = parser.parse_args()
@@ -267,7 +260,6 @@ def main() -> None:
     annotate_rows, described = bench_annotate(args.n_annotate) if args.n_annotate else (None, "")
     resolve_md = ""
     if args.resolve_sizes:
-        sys.path.insert(0, str(Path(__file__).parent))
         import resolve as bench_resolve
 
         resolve_md = bench_resolve.markdown(bench_resolve.run(args.resolve_sizes))
