@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -30,16 +30,17 @@ class ResolveReport:
     run_id: int | None = None
     status: str = "running"
     articles: int = 0
-    entities: int = 0  # entities created or changed
+    entities: int = 0  # distinct entities created or changed
     links: int = 0  # in-article entities linked
     new_stories: int = 0
-    events: int = 0  # events created or changed
+    events: int = 0  # distinct events created or changed
     event_mentions: int = 0
     merged_mentions: int = 0  # mentions that joined an event another mention started
     redone: bool = False  # everything was resolved again (--rerun, or an article was annotated again)
+    touched: dict[str, set[str]] = field(default_factory=lambda: {"entities": set(), "events": set()}, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("run_id", "status")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("run_id", "status", "touched")}
 
 
 def resolve(store, config: Mapping[str, Any], *, rerun: bool = False, progress=None,
@@ -99,7 +100,8 @@ def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report) -> N
     mention_entities = {mid: entity_of_local[loc] for mid, loc in local_of_mention.items()}
     changed = [index.entities[i] for i in sorted(index.touched)]
     store.save_entities(run_id, changed, index.new_keys, links, mention_entities)
-    report.entities += len(changed)
+    report.touched["entities"].update(e.entity_id for e in changed)
+    report.entities = len(report.touched["entities"])
     report.links += len(links)
 
     # 2. Stories.
@@ -164,7 +166,8 @@ def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report) -> N
     summaries = {e.event_id: _event_row(e, aggregate(e, outlets, stories_of), onto, entity_names, rows_by_id)
                  for e in touched}  # fmt: skip
     store.save_fusion(run_id, assigned, resolved_actors, summaries)
-    report.events += len(touched)
+    report.touched["events"].update(e.event_id for e in touched)
+    report.events = len(report.touched["events"])
 
     # 4. The stories' rows (dates, outlets, entities, event counts).
     touched_stories = set(story_of.values()) | {
