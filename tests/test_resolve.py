@@ -13,31 +13,31 @@ from dateline.store import EventQuery
 
 
 @pytest.mark.slow
-def test_resolve_on_the_samples(sample_articles, memory_store):
-    """The issue's bar on the two sample articles."""
-    ingest([str(p) for p in sample_articles], memory_store, Config())
+def test_resolve_on_the_samples(sample_articles, fresh_store):
+    """The issue's bar on the two sample articles (both backends: event places make location actor rows)."""
+    ingest([str(p) for p in sample_articles], fresh_store, Config())
     from dateline.pipeline.annotate import annotate
 
-    annotate(memory_store, Config())
-    report = resolve(memory_store, Config())
+    annotate(fresh_store, Config())
+    report = resolve(fresh_store, Config())
     assert report.articles == 2
-    [story] = memory_store.story_rows()
+    [story] = fresh_store.story_rows()
     assert story["num_articles"] == 2
     # Every Erdogan/Erdoğan mention is one entity; Zelensky another; Ankara a place of the same country.
     people = {}
-    for m in memory_store.mentions(label="PERSON"):
+    for m in fresh_store.mentions(label="PERSON"):
         people.setdefault(m["canonical"] or m["text"], set()).add(m["entity_id"])
     erdogan = {e for name, ids in people.items() if "Erdo" in name for e in ids}
     zelensky = {e for name, ids in people.items() if "Zelensk" in name for e in ids}
     assert len(erdogan) == 1 and len(zelensky) == 1 and erdogan != zelensky
-    ankara = {m["entity_id"] for m in memory_store.mentions() if m["text"] == "Ankara"}
+    ankara = {m["entity_id"] for m in fresh_store.mentions() if m["text"] == "Ankara"}
     assert len(ankara) == 1 and ankara != erdogan
-    [e_row] = memory_store.entity_rows(list(erdogan))
-    [a_row] = memory_store.entity_rows(list(ankara))
+    [e_row] = fresh_store.entity_rows(list(erdogan))
+    [a_row] = fresh_store.entity_rows(list(ankara))
     assert (e_row["type"], a_row["type"], e_row["country"], a_row["country"]) == ("person", "place", "TUR", "TUR")
     assert {"Erdogan", "Erdoğan"} <= set(e_row["aliases"])
     # The Kyiv visit is one event with two sources.
-    visits = [e for e in memory_store.fused_events(EventQuery(type="042", limit=None))
+    visits = [e for e in fresh_store.fused_events(EventQuery(type="042", limit=None))
               if e["location"] and e["location"]["name"] == "Kyiv" and e["sources"]]  # fmt: skip
     [visit] = visits
     assert (visit["num_articles"], visit["num_sources"], visit["modality"], visit["date"]) == (
@@ -48,7 +48,7 @@ def test_resolve_on_the_samples(sample_articles, memory_store):
     )
     assert [s["entity_id"] for s in visit["sources"]] == list(erdogan)
     # Asserted and denied invasions never fuse.
-    for e in memory_store.fused_events(EventQuery(type="ASSAULT", limit=None)):
+    for e in fresh_store.fused_events(EventQuery(type="ASSAULT", limit=None)):
         assert e["modality"] != "asserted"
 
 

@@ -275,11 +275,44 @@ def test_store_upgrade_to_resolve_keeps_event_mentions(store_url, monkeypatch):
         )
     engine = old.engine
     monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS)
-    assert migrations.migrate(engine) == ["0005_resolve"]
+    assert migrations.migrate(engine) == ["0005_resolve", "0006_event_actor_days"]
     old.close()
     new = Store(store_url)
     [mention] = new.event_mentions()
     assert (mention["mention_id"], mention["trigger"], mention["event_id"]) == ("ev1", "met", None)
     [quote] = new.quotes()
     assert quote["mention_ids"] == ["ev1"]
+    new.close()
+
+
+def test_store_upgrade_gives_event_actors_their_days(store_url, monkeypatch):
+    """0006: the actor rows of events stored before it take their event's days."""
+    from sqlalchemy import text
+
+    from dateline.store import migrations
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:5])
+    old = Store(store_url)
+    run = old.begin_run("test", {})
+    with old.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO events (event_id, cameo_code, quad_class, goldstein, sources, targets, modality, date, "
+                "date_precision, range_start, range_end, num_mentions, num_sources, num_articles, conflicts, "
+                "confidence, run_id) VALUES ('ev1', '042', 1, 1.9, '[]', '[]', 'asserted', '2022-02-03', 'day', "
+                "'2022-02-03', '2022-02-03', 1, 1, 1, '{}', 0.9, :r)"
+            ),
+            {"r": run},
+        )
+        conn.execute(text("INSERT INTO event_actors (event_id, entity_id, role) VALUES ('ev1', 'e1', 'source')"))
+    engine = old.engine
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS)
+    assert migrations.migrate(engine) == ["0006_event_actor_days"]
+    old.close()
+    new = Store(store_url)
+    rows = new.fused_event_mentions(["e1"], date(2022, 2, 1), date(2022, 2, 5))
+    assert rows == []  # the event has no mentions, but the window query runs on the new columns
+    with new.engine.connect() as conn:
+        days = conn.execute(text("SELECT range_start, range_end FROM event_actors")).one()
+    assert [str(d)[:10] for d in days] == ["2022-02-03", "2022-02-03"]
     new.close()

@@ -103,3 +103,13 @@ quotes = Table(
     Index("ix_quotes_article", "article_id"),
     Index("ix_quotes_speaker", "speaker_code"),
 )
+
+# As 0005_resolve created it (0006 added the event's days).
+event_actors = Table(
+    "event_actors",
+    metadata,
+    Column("event_id", String(24), primary_key=True),
+    Column("entity_id", ID, primary_key=True),
+    Column("role", String(6), primary_key=True),
+    Index("ix_event_actors_entity", "entity_id", "role"),
+)

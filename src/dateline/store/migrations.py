@@ -54,8 +54,25 @@ def _resolve(conn: Connection) -> None:
         index.create(conn)
     next(i for i in schema.mentions.indexes if i.name == "ix_mentions_entity").create(conn)
     new = (schema.resolved_articles, schema.entities, schema.entity_keys, schema.entity_links, schema.stories,
-           schema.events, schema.event_actors)  # fmt: skip
+           schema.events)  # fmt: skip
     schema.metadata.create_all(conn, tables=list(new))
+    history.metadata.tables["event_actors"].create(conn)
+
+
+def _event_actor_days(conn: Connection) -> None:
+    """Each event actor row carries its event's days (indexed with the entity), so that loading an
+    entity's events within a window reads only those; existing rows take them from their event."""
+    sql = conn.exec_driver_sql
+    if conn.dialect.name == "postgresql":  # "location" did not fit the role column of 0005 (SQLite has no lengths)
+        sql("ALTER TABLE event_actors ALTER COLUMN role TYPE VARCHAR(8)")
+    sql("ALTER TABLE event_actors ADD COLUMN range_start DATE")
+    sql("ALTER TABLE event_actors ADD COLUMN range_end DATE")
+    sql(
+        "UPDATE event_actors SET range_start = (SELECT range_start FROM events WHERE events.event_id = "
+        "event_actors.event_id), range_end = (SELECT range_end FROM events WHERE events.event_id = "
+        "event_actors.event_id)"
+    )
+    next(i for i in schema.event_actors.indexes if i.name == "ix_event_actors_range").create(conn)
 
 
 MIGRATIONS: list[Migration] = [
@@ -64,6 +81,7 @@ MIGRATIONS: list[Migration] = [
     ("0003_events", _events),
     ("0004_quotes", _quotes),
     ("0005_resolve", _resolve),
+    ("0006_event_actor_days", _event_actor_days),
 ]
 
 

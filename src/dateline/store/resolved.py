@@ -405,12 +405,11 @@ class ResolveTables:
         with self._read() as conn:
             event_ids: set[str] = set()
             for chunk in _chunks(sorted(set(entity_ids))):
-                stmt = (
+                stmt = (  # one index range per entity: ix_event_actors_range (entity_id, range_end)
                     select(event_actors.c.event_id)
-                    .join(events, events.c.event_id == event_actors.c.event_id)
                     .where(event_actors.c.entity_id.in_(chunk))
-                    .where(or_(events.c.range_end >= since, events.c.range_end.is_(None)))
-                    .where(or_(events.c.range_start <= until, events.c.range_start.is_(None)))
+                    .where(event_actors.c.range_end >= since)
+                    .where(event_actors.c.range_start <= until)
                 )
                 event_ids.update(conn.execute(stmt).scalars())
             rows = []
@@ -451,9 +450,10 @@ class ResolveTables:
             for eid in ids:
                 s = summaries[eid]
                 rows.append(s["row"] | {"event_id": eid, "run_id": run_id})
+                days = {"range_start": s["row"]["range_start"], "range_end": s["row"]["range_end"]}
                 for role in ("source", "target", "location"):
                     for ent in s["actors"][role]:
-                        actor_rows.append({"event_id": eid, "entity_id": ent, "role": role})
+                        actor_rows.append({"event_id": eid, "entity_id": ent, "role": role, **days})
             if rows:
                 conn.execute(events.insert(), rows)
             if actor_rows:

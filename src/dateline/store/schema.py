@@ -356,6 +356,10 @@ event_actors = Table(
     metadata,
     Column("event_id", String(24), primary_key=True),
     Column("entity_id", ID, primary_key=True),
-    Column("role", String(6), primary_key=True),  # source, target
+    Column("role", String(8), primary_key=True),  # source, target, location
+    # The event's days, so that "this entity's events in this window" is one index range (0006).
+    Column("range_start", Date),
+    Column("range_end", Date),
     Index("ix_event_actors_entity", "entity_id", "role"),
+    Index("ix_event_actors_range", "entity_id", "range_end"),
 )
