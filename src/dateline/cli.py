@@ -399,7 +399,7 @@ def _names(actors: list[dict]) -> str:
     return ", ".join(a.get("name") or a.get("code") or a.get("entity_id") or "?" for a in actors)
 
 
-@app.command(epilog="Example: dateline events --actor Erdogan --modality asserted")
+@app.command(epilog="Example: dateline events --actor Macron --modality asserted")
 def events(
     db: DbOption = None,
     actor: ActorOption = None,
@@ -496,7 +496,7 @@ class EntityType(StrEnum):
     product = "product"
 
 
-@app.command(epilog="Example: dateline entities --type person --name Zelensky")
+@app.command(epilog="Example: dateline entities --type person --name Macron")
 def entities(
     db: DbOption = None,
     type_: Annotated[EntityType | None, typer.Option("--type", help="Only this kind of entity.")] = None,
@@ -520,7 +520,7 @@ def entities(
     emit(rows, columns, fmt.value, headers={"num_mentions": "mentions", "num_articles": "articles"})
 
 
-@app.command(epilog="Example: dateline entity Erdogan")
+@app.command(epilog="Example: dateline entity Macron")
 def entity(
     name: Annotated[str, typer.Argument(help="An entity id, name or alias.", show_default=False)],
     db: DbOption = None,
@@ -680,7 +680,7 @@ def _print_timeline(timeline: list[dict], title: str = "Timeline") -> None:
     emit(rows, ["date", "what", "who", "modality", "where", "sources", "evidence"], "table", title=title)
 
 
-@app.command(epilog="Example: dateline timeline --actor Erdogan --since 2022-01-01")
+@app.command(epilog="Example: dateline timeline --actor Macron --since 2022-01-01")
 def timeline(
     db: DbOption = None,
     actor: Annotated[
