@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import re
 import sqlite3
 import sys
 import tempfile
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .coref import clustering_scores, conll
+from .stories import _URL  # the URL line ECB+ puts first in its added documents
 
 __all__ = [
     "GoldText",
@@ -65,7 +65,6 @@ MEANTIME_EXHAUSTIVE = frozenset({0, 2, 3, 4, 5})
 # ECB+ has no publication dates: one date for every document, so the story time window plays no part.
 ECBPLUS_DATE = datetime.date(2000, 1, 1)
 WIDE_WINDOW_DAYS = 3650
-_URL = re.compile(r"^\s*https?\s*:", re.I)
 
 Span = tuple[int, int]
 

@@ -30,6 +30,13 @@ CHUNK = 500
 RESOLVE_TABLES = (resolved_articles, entities, entity_keys, entity_links, stories, events, event_actors)
 
 
+def _decode(row: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """Decode a row's JSON columns in place (an empty column stays None); return the row."""
+    for key in keys:
+        row[key] = json.loads(row[key]) if row[key] else None
+    return row
+
+
 def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[list]:
     items = list(items)
     for i in range(0, len(items), size):
@@ -86,10 +93,7 @@ class ResolveTables:
                     out[r["article_id"]]["mentions"].append(dict(r))
                 stmt = select(event_mentions).where(event_mentions.c.article_id.in_(chunk))
                 for r in conn.execute(stmt.order_by(event_mentions.c.start)).mappings():
-                    row = dict(r)
-                    for key in ("sources", "targets", "location"):
-                        row[key] = json.loads(row[key]) if row[key] else None
-                    out[r["article_id"]]["events"].append(row)
+                    out[r["article_id"]]["events"].append(_decode(dict(r), "sources", "targets", "location"))
         return out
 
     def _original_outlets(self, conn, article_ids: Sequence[str]) -> dict[str, str | None]:
@@ -189,11 +193,7 @@ class ResolveTables:
             stmt = stmt.limit(limit)
         with self._read() as conn:
             rows = [dict(r) for r in conn.execute(stmt).mappings()]
-        for r in rows:
-            r["aliases"] = json.loads(r["aliases"])
-            r["roles"] = json.loads(r["roles"])
-            r["profile"] = json.loads(r["profile"])
-        return rows
+        return [_decode(r, "aliases", "roles", "profile") for r in rows]
 
     def entity_mentions(self, entity_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Entity id -> its mentions [{article_id, text, start, end, label}] in article and text order."""
@@ -342,10 +342,7 @@ class ResolveTables:
             stmt = stmt.limit(limit)
         with self._read() as conn:
             rows = [dict(r) for r in conn.execute(stmt).mappings()]
-        for r in rows:
-            r["outlets"] = json.loads(r["outlets"])
-            r["entities"] = json.loads(r["entities"])
-        return rows
+        return [_decode(r, "outlets", "entities") for r in rows]
 
     def find_story(self, story_id: str) -> dict[str, Any] | None:
         """A story by id or unique id prefix, with its article ids (by date) and event ids."""
@@ -420,10 +417,7 @@ class ResolveTables:
                     .where(event_mentions.c.event_id.in_(chunk))
                 )
                 for r in conn.execute(stmt).mappings():
-                    row = dict(r)
-                    for key in ("sources", "targets", "location"):
-                        row[key] = json.loads(row[key]) if row[key] else None
-                    rows.append(row)
+                    rows.append(_decode(dict(r), "sources", "targets", "location"))
         return rows
 
     def save_fusion(self, run_id: int, assignments: Sequence[tuple[str, str, str]], resolved_actors: dict[str, dict],
@@ -491,10 +485,7 @@ class ResolveTables:
             stmt = stmt.limit(q.limit)
         with self._read() as conn:
             rows = [dict(r) for r in conn.execute(stmt).mappings()]
-        for r in rows:
-            for key in ("sources", "targets", "location", "conflicts"):
-                r[key] = json.loads(r[key]) if r[key] else None
-        return rows
+        return [_decode(r, "sources", "targets", "location", "conflicts") for r in rows]
 
     def mentions_of_events(self, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Event id -> its mentions (article, sentence, spans, outlet, merge reason), by date then position."""
@@ -510,8 +501,7 @@ class ResolveTables:
                 rows = [dict(r) for r in conn.execute(stmt).mappings()]
                 outlets = self._original_outlets(conn, sorted({r["article_id"] for r in rows}))
                 for r in rows:
-                    for key in ("sources", "targets", "location"):
-                        r[key] = json.loads(r[key]) if r[key] else None
+                    _decode(r, "sources", "targets", "location")
                     r["outlet"] = outlets.get(r["article_id"])
                     out.setdefault(r["event_id"], []).append(r)
         return out
@@ -525,9 +515,7 @@ class ResolveTables:
                     select(quotes).where(quotes.c.article_id.in_(chunk)).order_by(quotes.c.article_id, quotes.c.start)
                 )
                 rows += [dict(r) for r in conn.execute(stmt).mappings()]
-        for r in rows:
-            r["mention_ids"] = json.loads(r["mention_ids"])
-        return rows
+        return [_decode(r, "mention_ids") for r in rows]
 
     def resolve_status(self) -> dict[str, int]:
         with self._read() as conn:
