@@ -10,6 +10,7 @@ annotated again since (then everything is redone, since decisions across article
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -159,11 +160,10 @@ def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report) -> N
     article_ids = sorted({m.article_id for e in touched for m in e.mentions})
     outlets = store.original_outlets(article_ids)
     stories_of = store.story_of_articles([a for a in article_ids if a not in story_of]) | story_of
-    entity_names = {e.entity_id: e for e in index.entities.values()}
     wanted = {x for e in touched for m in e.mentions for x in (*m.sources, *m.targets, m.location) if x}
-    missing = sorted(wanted - set(entity_names))
+    missing = sorted(wanted - set(index.entities))
     rows_by_id = {r["entity_id"]: r for r in store.entity_rows(missing)} if missing else {}
-    summaries = {e.event_id: _event_row(e, aggregate(e, outlets, stories_of), onto, entity_names, rows_by_id)
+    summaries = {e.event_id: _event_row(e, aggregate(e, outlets, stories_of), onto, index.entities, rows_by_id)
                  for e in touched}  # fmt: skip
     store.save_fusion(run_id, assigned, resolved_actors, summaries)
     report.touched["events"].update(e.event_id for e in touched)
@@ -256,27 +256,25 @@ def _event_row(event: FusedEvent, s, onto, entities: dict[str, Entity], rows: di
         "goldstein": code.goldstein,
         "source_code": s.source_code,
         "target_code": s.target_code,
-        "sources": json_dumps([describe(e) for e in s.sources]),
-        "targets": json_dumps([describe(e) for e in s.targets]),
+        "sources": _json([describe(e) for e in s.sources]),
+        "targets": _json([describe(e) for e in s.targets]),
         "modality": s.modality,
         "date": s.date,
         "date_precision": s.date_precision,
         "range_start": s.range_start,
         "range_end": s.range_end,
         "location_entity_id": s.location,
-        "location": json_dumps(location) if location else None,
+        "location": _json(location) if location else None,
         "location_country": s.location_country,
         "num_mentions": s.num_mentions,
         "num_sources": s.num_sources,
         "num_articles": s.num_articles,
-        "conflicts": json_dumps(s.conflicts),
+        "conflicts": _json(s.conflicts),
         "confidence": round(confidence, 3),
     }
     actors = {"source": s.sources, "target": s.targets, "location": [s.location] if s.location else []}
     return {"row": row, "actors": actors}
 
 
-def json_dumps(value) -> str:
-    import json
-
+def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
