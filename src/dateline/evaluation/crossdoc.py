@@ -645,10 +645,13 @@ def load_ecbplus_events(
     return list(docs.values()), mentions, selected
 
 
-def stored_event_mentions(store, article_doc: Mapping[str, str]) -> tuple[list[PredMention], int]:
+def stored_event_mentions(
+    store, article_doc: Mapping[str, str], rows: dict | None = None
+) -> tuple[list[PredMention], int]:
     """The stored event mentions (trigger spans) with their fused ``event_id``, by gold doc id.
 
     A mention without an event id (not fused) is kept as a singleton of its own; the count is returned.
+    ``rows``, when given, receives each returned mention's stored row by mention id.
     """
     from ..store import EventQuery
 
@@ -657,6 +660,8 @@ def stored_event_mentions(store, article_doc: Mapping[str, str]) -> tuple[list[P
         doc = article_doc.get(row["article_id"])
         if doc is None:
             continue
+        if rows is not None:
+            rows[row["mention_id"]] = row
         event = row.get("event_id")
         if not event:
             unfused += 1
