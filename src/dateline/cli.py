@@ -1012,8 +1012,7 @@ def eval_cmd(
             world = stages.load_synth_gold(gold)
             with _store(target) as store:
                 if store.count_articles() == 0:
-                    cfg = load_config(overrides=[f"kb.path={world.kb_path}"])
-                    _build_from(store, cfg, [str(gold / "articles.jsonl")], quiet)
+                    stages.build_world_store(gold, store, progress=None if quiet else _step_progress)
                 results = stages.score_store(store, world)
             prefix = "synth/" if stages.is_gate_world(gold) else None
         else:
@@ -1021,7 +1020,11 @@ def eval_cmd(
                 err_console.print(f"Running the pipeline on {kind} (a minute or more) ...")
             results = stages.evaluate_public(gold, db)
             prefix = f"{kind}/"
-    floors = {k[len(prefix) :]: v for k, v in committed_floors().items() if prefix and k.startswith(prefix)}
+    floors = {
+        k[len(prefix) :]: v
+        for k, v in committed_floors().items()
+        if prefix and k.startswith(prefix) and stages.get(results, k[len(prefix) :]) is not None
+    }
     under = [f"{path} = {stages.get(results, path):.4f} is under its floor {floor:.2f}"
              for path, floor in floors.items() if (stages.get(results, path) or 0.0) < floor]  # fmt: skip
     if fmt == OutputFormat.json:
@@ -1034,19 +1037,10 @@ def eval_cmd(
         raise typer.Exit(1)
 
 
-def _build_from(store, cfg, paths: list[str], quiet: bool) -> None:
-    """Ingest, annotate and resolve ``paths`` into ``store``, with progress bars."""
-    from .pipeline.annotate import annotate as run_annotate
-    from .pipeline.ingest import ingest as run_ingest
-    from .resolve.run import resolve as run_resolve
-
-    progress = _RichProgress(enabled=not quiet)
-    with progress.bar:
-        run_ingest(paths, store, cfg, progress=progress, command="dateline eval [ingest]")
-    for label, step in (("annotate", run_annotate), ("resolve", run_resolve)):
-        progress = _RichProgress(enabled=not quiet, label=label, unit="articles")
-        with progress.bar:
-            step(store, cfg, progress=progress, command=f"dateline eval [{label}]")
+def _step_progress(step: str) -> _RichProgress:
+    if step == "ingest":
+        return _RichProgress(enabled=True)
+    return _RichProgress(enabled=True, label=step, unit="articles")
 
 
 def _version(value: bool) -> None:

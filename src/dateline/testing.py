@@ -61,14 +61,18 @@ def write_corpus(
 ) -> CorpusManifest:
     """Write ``n`` files under ``root``: dateline text files in sub-folders, with bad ones mixed in.
 
-    About ``bad_fraction`` of the files are bad, cycling through :data:`BAD_KINDS`; a
-    few of the good articles are copies of others (same text, another outlet date) to
-    exercise wire-copy handling. The same seed writes the same corpus.
+    The good files hold the articles of a synthetic news world (:mod:`dateline.synth`, same seed),
+    a news agency's wire copies included (same text, another outlet). About ``bad_fraction`` of
+    the files are bad, cycling through :data:`BAD_KINDS`. The same seed writes the same corpus.
 
     Returns:
         A :class:`CorpusManifest` of what was written.
     """
+    from .synth import SynthSettings, iter_articles
+
     rng = random.Random(seed)
+    news = iter(iter_articles(n, SynthSettings(seed=seed)))
+    pending: list[dict] = []
     root = Path(root)
     manifest = CorpusManifest(root)
     kinds = list(BAD_KINDS)
@@ -106,10 +110,11 @@ def write_corpus(
                 path.write_text("date,title\n2021-03-01,No text column\n", encoding="utf-8")
             manifest.bad[str(path.relative_to(root))] = BAD_KINDS[kind]
         else:
-            if manifest.good_texts and rng.random() < 0.02:
-                body = rng.choice(manifest.good_texts)  # a wire copy: same text, another file
-            else:
-                body = _text(rng, i)
+            if not pending:
+                pending.extend(next(news)[0].rows)  # an article and its wire copies (same text, other outlets)
+            row = pending.pop(0)
+            body, day = row["text"], date.fromisoformat(row["date"])
+            if "-r" not in row["id"]:
                 manifest.good_texts.append(body)
             form = rng.random()
             if form < 0.8:
@@ -118,8 +123,9 @@ def write_corpus(
                 record = {
                     "id": f"doc-{i}",
                     "date": f"{day.isoformat()}T{rng.randint(0, 23):02d}:00:00Z",
-                    "url": f"https://www.outlet{rng.randint(1, 9)}.example/{i}",
-                    "title": f"Report {i}",
+                    "url": row["url"],
+                    "outlet": row["outlet"],
+                    "title": row["title"],
                     "text": body,
                 }
                 (folder / f"a_{i:06d}.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
