@@ -117,3 +117,13 @@ def test_eval_and_synth_refuse_bad_folders(tmp_path, run):
     assert code == 2 and "not empty" in err
     code, out, err = run("synth", str(tmp_path / "w"), "-n", "10", "--seed", "2")
     assert code == 0 and "Wrote 10 article(s)" in out and (tmp_path / "w" / "gold" / "events.jsonl").exists()
+
+
+def test_eval_public_gold_set_through_the_store(eval_dir, run):
+    """A public gold set through the same command: TempEval-3's documents into a store, scored, floors checked."""
+    code, stdout, err = run("eval", str(eval_dir / "te3-platinum"), "--check-floors", "--quiet", "--format", "json")
+    assert code == 0, err
+    out = json.loads(stdout)
+    assert out["kind"] == "te3-platinum" and set(out["floors"]) == {"times.value.f1", "times.strict.f1",
+                                                                     "times.relaxed.f1"}  # fmt: skip
+    assert out["results"]["times"]["value"]["f1"] >= out["floors"]["times.value.f1"]
