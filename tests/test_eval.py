@@ -1,7 +1,6 @@
 """`dateline eval`: a store scored against a gold set, stage by stage."""
 
 import json
-from dataclasses import replace
 
 import pytest
 
@@ -9,7 +8,7 @@ from dateline import Config
 from dateline.evaluation.stages import GoldSet, load_synth_gold, render, score_store
 from dateline.resolve.run import resolve
 from dateline.store import Store
-from dateline.synth import SynthSettings, annotated, write_world
+from dateline.synth import SynthSettings, load_annotated, write_world
 
 SMALL = SynthSettings(seed=5, people=80, countries=6)
 N = 300
@@ -24,17 +23,7 @@ def world(tmp_path_factory):
 
 def _load_gold_annotations(store, world, n, settings, spoil=None):
     """The generator's gold as annotations (a perfect annotator), stored and resolved."""
-    run = store.begin_run("test", {})
-    rows, anns = [], []
-    for a, article, ann in annotated(n, settings):
-        if spoil:
-            spoil(ann)
-        rows.append(article)
-        rows.extend(replace(article, outlet=r["outlet"], url=r["url"], source_id=r["id"]) for r in a.rows[1:])
-        anns.append(ann)
-    store.add_batch(run, rows)
-    store.save_annotations(run, {"test": "gold"}, anns)
-    store.end_run(run, "ok", {})
+    load_annotated(store, n, settings, transform=spoil)
     resolve(store, Config({"kb.path": str(world / "kb")}))
 
 

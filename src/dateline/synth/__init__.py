@@ -25,13 +25,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .news import Story, SynthArticle, annotations, articles
 from .world import World, build_world, write_kb
 
-__all__ = ["SynthSettings", "World", "build_world", "write_world", "iter_articles", "annotated", "GOLD_VERSION"]
+__all__ = [
+    "SynthSettings",
+    "World",
+    "Truth",
+    "build_world",
+    "write_world",
+    "iter_articles",
+    "annotated",
+    "load_annotated",
+    "kb_config",
+    "GOLD_VERSION",
+]
 
 GOLD_VERSION = 1
 
@@ -68,6 +79,107 @@ def annotated(n: int, settings: SynthSettings = SynthSettings()) -> Iterator[tup
     for a, _story in iter_articles(n, settings):
         art, ann = annotations(a, onto)
         yield a, art, ann
+
+
+@dataclass
+class Truth:
+    """What the generator knows of articles loaded with :func:`load_annotated`: each article's story, the
+    person of each person mention and the event of each event mention (keys: article id, start, end)."""
+
+    story: dict[str, str] = field(default_factory=dict)
+    person: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    event: dict[tuple[str, int, int], str] = field(default_factory=dict)
+
+    def add(self, article_id: str, gold: dict) -> None:
+        self.story[article_id] = gold["story"]
+        for m in gold["mentions"]:
+            if m["type"] == "person":
+                self.person[(article_id, m["start"], m["end"])] = m["entity"]
+        for e in gold["events"]:
+            self.event[(article_id, e["start"], e["end"])] = e["event"]
+
+    def scores(self, store) -> dict[str, float]:
+        """B³ precision, recall and F1 of the stored stories, person entities and fused events."""
+        from sqlalchemy import select
+
+        from ..evaluation.coref import b_cubed
+        from ..store.schema import event_mentions, mentions
+
+        story_of = store.story_of_articles(sorted(self.story))
+        entity_of, event_of = {}, {}
+        with store.engine.connect() as conn:
+            m = mentions.c
+            for aid, start, end, eid in conn.execute(
+                select(m.article_id, m.start, m.end, m.entity_id).where(m.label.in_(("PERSON", "NOMINAL")))
+            ):
+                entity_of[(aid, start, end)] = eid
+            e = event_mentions.c
+            for aid, start, end, eid in conn.execute(select(e.article_id, e.start, e.end, e.event_id)):
+                event_of[(aid, start, end)] = eid
+        out: dict[str, float] = {}
+        for name, gold, pred in (("stories", self.story, story_of), ("people", self.person, entity_of),
+                                 ("events", self.event, event_of)):  # fmt: skip
+            pred = {k: pred.get(k) or f"unresolved:{k}" for k in gold}
+            s = b_cubed(gold, pred)
+            out |= {f"{name}_b3_precision": s.precision, f"{name}_b3_recall": s.recall, f"{name}_b3_f1": s.f1}
+        out["true_stories"] = len(set(self.story.values()))
+        return out
+
+
+def kb_config(settings: SynthSettings = SynthSettings(), folder: str | Path | None = None):
+    """Settings that give the pipeline the world's knowledge base, written into ``folder`` (by default a
+    folder per seed and size in the temporary directory, written once)."""
+    import tempfile
+
+    from ..config import Config
+
+    if folder is None:
+        key = "-".join(str(v) for v in asdict(settings).values())
+        folder = Path(tempfile.gettempdir()) / f"dateline-synth-kb-{key}"
+    folder = Path(folder)
+    if not (folder / "countries.tsv").exists():
+        write_kb(settings.world(), folder)
+    return Config({"kb.path": str(folder)})
+
+
+def load_annotated(store, n: int, settings: SynthSettings = SynthSettings(), *, batch: int = 1000,
+                   truth: Truth | None = None, skip: int = 0, command: str | None = None,
+                   transform=None) -> int:  # fmt: skip
+    """Store ``n`` generated articles (wire copies as further publications) with the gold as their
+    annotations, in batches, without parsing; return the run id. Resolve them with :func:`kb_config`'s
+    settings. ``skip``: leave out the first articles of the stream (to add a later part of the same world).
+    ``truth``, when given, receives what the generator knows of each stored article; ``transform``, when
+    given, may change each article's annotations before they are stored (to inject errors in a test)."""
+    from dataclasses import replace
+
+    run_id = store.begin_run(command or f"synth load {n}", {"n": n, "skip": skip, **asdict(settings)})
+    pipeline = {"synth": "gold annotations"}
+    articles: list = []
+    anns: list = []
+
+    def flush() -> None:
+        store.add_batch(run_id, articles)
+        store.save_annotations(run_id, pipeline, anns)
+        articles.clear()
+        anns.clear()
+
+    for i, (a, article, ann) in enumerate(annotated(skip + n, settings)):
+        if i < skip:
+            continue
+        articles.append(article)
+        articles.extend(replace(article, outlet=r["outlet"], url=r["url"], source_id=r["id"], title=r["title"],
+                                source_path=f"synth/{r['id']}") for r in a.rows[1:])  # fmt: skip
+        if transform is not None:
+            transform(ann)
+        anns.append(ann)
+        if truth is not None:
+            truth.add(article.article_id, a.gold)
+        if len(anns) >= batch:
+            flush()
+    if anns:
+        flush()
+    store.end_run(run_id, "ok", {"articles": n})
+    return run_id
 
 
 def _dump(obj) -> str:
