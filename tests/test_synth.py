@@ -129,12 +129,29 @@ def test_synth_wording_change_leaves_the_structure(monkeypatch):
 
 
 def test_synth_annotations_are_the_gold():
-    for a, article, ann in annotated(50, SMALL):
-        assert article.text == a.rows[0]["text"] and ann.article_id == article.article_id
+    """What a perfect annotator gives: spans that index into the text, actors that point at mentions, one
+    chain per person in an article whose canonical is the fullest name used."""
+    for a, article, ann in annotated(80, SMALL):
+        text = article.text
+        assert text == a.rows[0]["text"] and ann.article_id == article.article_id
         assert len(ann.mentions) == len(a.gold["mentions"]) and len(ann.events) == len(a.gold["events"])
+        spans = {(m.start, m.end): m for m in ann.mentions}
+        for t in ann.times:
+            assert text[t.start : t.end] == t.text
         for e in ann.events:
-            assert article.text[e.start : e.end] == e.trigger
-            assert all(article.text[s["start"] : s["end"]] for s in e.sources)
+            assert text[e.start : e.end] == e.trigger and text[e.sentence_end - 1] == "."
+            for actor in e.sources + e.targets:
+                m = spans[(actor["start"], actor["end"])]  # resolve finds the entity by this span
+                assert actor["text"] in (m.text, m.canonical)
+            if e.location:
+                assert (e.location["start"], e.location["end"]) in spans
+        chains = {}
+        for g in a.gold["mentions"]:
+            if g["type"] == "person":
+                m = spans[(g["start"], g["end"])]
+                assert chains.setdefault(g["entity"], m.chain) == m.chain
+                if m.label == "PERSON":
+                    assert len(m.canonical.split()) >= len(m.text.split())
 
 
 def test_synth_streams(tmp_path):
