@@ -1,8 +1,16 @@
-"""dateline benchmarks: one entry point that measures and writes docs/benchmarks.md.
+"""dateline benchmarks: one entry point that measures and writes docs/benchmarks.md (and .json).
 
-    make bench                       # or: .venv/bin/python bench/run.py [--n 10000] [--no-write]
+    make bench                                   # every section: about two hours on 2 cores
+    .venv/bin/python bench/run.py --only resolve # one section again; the others from docs/benchmarks.json
 
-Figures are ratios and rates measured in one run on one machine, never timed tests.
+Sections: ``throughput`` (the pipeline against a bare spaCy parse of the same news texts, and each
+stage's share of the time), ``scaling`` (ingest + annotate + resolve of generated worlds of 1k and 10k
+articles), ``resolve`` (10k, 100k and 1M generated articles with annotations made without parsing:
+time, peak memory, ratios; ``bench/resolve.py``), ``incremental`` (1,000 articles added to a
+100,000-article database vs fresh; ``bench/incremental.py``), ``query`` (latency of the common queries
+on that database, SQLite and PostgreSQL; ``bench/query.py``), ``ingest`` (readers and store on 10,000
+files with bad ones mixed in). Figures are ratios and rates measured in one run on one machine, never
+timed tests; the page says when each section was measured.
 """
 
 from __future__ import annotations
@@ -299,7 +307,8 @@ def render(sections: dict) -> str:
     ]
     lines += sections.get("bars", [])
     if "annotate" in sections:
-        rows, described, stages = sections["annotate"]
+        a = sections["annotate"]
+        rows, described, stages = a["rows"], a["described"], a["stages"]
         lines += [
             "",
             "## Throughput: the pipeline against a bare parse",
@@ -331,20 +340,21 @@ def render(sections: dict) -> str:
             "100,000-article parse takes hours on two cores: its time is extrapolated from the growth.",
             "",
         ]
-        lines += render_scaling(sections["scaling"])
+        lines += render_scaling(sections["scaling"]["rows"])
     if "resolve" in sections:
         lines += [
             "",
             "## Resolve at scale (annotations from the generator, no parsing)",
             "",
-            sections["resolve"].strip(),
+            sections["resolve"]["markdown"].strip(),
         ]
     if "incremental" in sections:
-        lines += ["", "## Incremental: adding articles to a large database", "", sections["incremental"].strip()]
+        md = sections["incremental"]["markdown"].strip()
+        lines += ["", "## Incremental: adding articles to a large database", "", md]
     if "query" in sections:
-        lines += ["", "## Query latency on the 100,000-article database", "", sections["query"].strip()]
+        lines += ["", "## Query latency on the 100,000-article database", "", sections["query"]["markdown"].strip()]
     if "ingest" in sections:
-        rows, n = sections["ingest"]
+        rows, n = sections["ingest"]["rows"], sections["ingest"]["n"]
         lines += [
             "",
             "## Ingest (readers and store, no NLP)",
@@ -356,7 +366,8 @@ def render(sections: dict) -> str:
             "",
         ]
         lines += _table(rows, "records", "vs read")
-    lines += ["", f"Command: `{sections.get('command', 'make bench')}`.", ""]
+    measured = sorted({f"{k} {v['measured']}" for k, v in sections.items() if isinstance(v, dict) and "measured" in v})
+    lines += ["", f"Command: `{sections.get('command', 'make bench')}` (measured: {', '.join(measured)}).", ""]
     return "\n".join(lines)
 
 
@@ -364,14 +375,14 @@ def _bars(sections: dict) -> list[str]:
     """The issue's bars, each with the figure that answers it."""
     out = []
     if "annotate" in sections:
-        rows = sections["annotate"][0]
+        rows = sections["annotate"]["rows"]
         ratio = next(r["vs_read"] for r in rows if r["what"].startswith("dateline pipeline (parse"))
         out.append(f"| whole pipeline >= 0.8 of bare-parse throughput | {ratio:.2f} (annotate stages) | throughput |")
-    if "scaling" in sections and "bare_parse" in sections["scaling"][0]:
-        r = sections["scaling"][0]
+    if "scaling" in sections and "bare_parse" in sections["scaling"]["rows"][0]:
+        r = sections["scaling"]["rows"][0]
         out.append(f"| (same, with ingest, resolve and SQLite, generated news) | {r['bare_parse'] / r['total']:.2f} | "
                    "scaling |")  # fmt: skip
-    res = sections.get("resolve_results") or []
+    res = sections.get("resolve", {}).get("results") or []
     for a, b in zip(res, res[1:], strict=False):
         out.append(f"| resolve grows < 15x for 10x articles ({a['articles']:,} -> {b['articles']:,}) | "
                    f"{b['seconds'] / a['seconds']:.2f}x | resolve |")  # fmt: skip
@@ -379,62 +390,78 @@ def _bars(sections: dict) -> list[str]:
         big = res[-1]
         out.append(f"| peak memory of resolve at 1,000,000 articles < 4 GB | {big['peak_rss_mb'] / 1024:.2f} GB at "
                    f"{big['articles']:,} | resolve |")  # fmt: skip
-    inc = sections.get("incremental_results")
+    inc = sections.get("incremental", {}).get("result")
     if inc:
         out.append(f"| adding 1,000 to 100,000 < 1.5x processing them fresh | {inc['ratio']:.2f}x | incremental |")
     return out
 
 
+SECTIONS = ("throughput", "scaling", "resolve", "incremental", "query", "ingest")
+RESULTS = ROOT / "docs" / "benchmarks.json"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, help="measure these sections only; the others are "
+                        "taken from docs/benchmarks.json (the last run's figures)")  # fmt: skip
     parser.add_argument("--n", type=int, default=10_000, help="files in the generated ingest corpus")
     parser.add_argument("--n-annotate", type=int, default=300, help="news texts for the throughput benchmark")
-    parser.add_argument("--scale-sizes", type=int, nargs="*", default=[1_000, 10_000],
+    parser.add_argument("--scale-sizes", type=int, nargs="+", default=[1_000, 10_000],
                         help="generated articles for ingest + annotate + resolve")  # fmt: skip
-    parser.add_argument("--resolve-sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000],
+    parser.add_argument("--resolve-sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000],
                         help="generated articles for the resolve benchmark (annotations without parsing)")  # fmt: skip
     parser.add_argument("--base", type=int, default=100_000, help="articles in the database for incremental and query")
     parser.add_argument("--add", type=int, default=1000, help="articles added in the incremental benchmark")
-    parser.add_argument("--no-write", action="store_true", help="print the table, do not rewrite docs/benchmarks.md")
+    parser.add_argument("--no-write", action="store_true", help="print the page; do not rewrite docs/benchmarks.*")
     args = parser.parse_args()
     import incremental as bench_incremental
     import query as bench_query
     import resolve as bench_resolve
 
-    sections: dict = {"command": "make bench"}
+    todo = set(args.only or SECTIONS)
+    sections: dict = {}
+    if args.only and RESULTS.exists():
+        sections = json.loads(RESULTS.read_text(encoding="utf-8"))
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
     say = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
-    if args.n_annotate:
+    if "throughput" in todo:
         say(f"throughput: {args.n_annotate} texts ...")
         rows, described = bench_annotate(args.n_annotate)
-        sections["annotate"] = (rows, described, bench_stages(_news_texts(args.n_annotate)[0]))
-    if args.scale_sizes:
+        stages = bench_stages(_news_texts(args.n_annotate)[0])
+        sections["annotate"] = {"rows": rows, "described": described, "stages": stages, "measured": today}
+    if "scaling" in todo:
         say(f"scaling: {args.scale_sizes} ...")
-        sections["scaling"] = bench_scaling(args.scale_sizes)
-    if args.resolve_sizes:
+        sections["scaling"] = {"rows": bench_scaling(args.scale_sizes), "measured": today}
+    if "resolve" in todo:
         results = bench_resolve.run(args.resolve_sizes)
-        sections["resolve_results"] = results
         sizes = " ".join(str(n) for n in args.resolve_sizes)
-        sections["resolve"] = bench_resolve.markdown(results, f".venv/bin/python bench/resolve.py --sizes {sizes}")
+        md = bench_resolve.markdown(results, f".venv/bin/python bench/resolve.py --sizes {sizes}")
+        keep = ("articles", "seconds", "per_second", "peak_rss_mb", "counts", "quality", "parts", "load_seconds")
+        sections["resolve"] = {"results": [{k: r[k] for k in keep if k in r} for r in results], "markdown": md,
+                               "measured": today}  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="dateline-bench-base-") as d:
-        base_db = str(Path(d) / "base.db")
-        if args.base and args.add:
+        base_db = str(Path(d) / "base.db")  # the incremental benchmark's base store, reused by the query one
+        if "incremental" in todo:
             inc = bench_incremental.run(args.base, args.add, keep_base=base_db)
-            sections["incremental_results"] = inc
-            sections["incremental"] = bench_incremental.markdown(
-                inc, f".venv/bin/python bench/incremental.py --base {args.base} --add {args.add}"
-            )
-        if args.base:
-            q = bench_query.run(args.base, sqlite_db=base_db)
-            sections["query"] = bench_query.markdown(q, f".venv/bin/python bench/query.py --articles {args.base}")
-    if args.n:
+            md = bench_incremental.markdown(inc, f".venv/bin/python bench/incremental.py --base {args.base} "
+                                            f"--add {args.add}")  # fmt: skip
+            slim = {k: inc[k] for k in ("base", "add", "ratio", "insert_ratio", "passed")}
+            sections["incremental"] = {"result": slim, "markdown": md, "measured": today}
+        if "query" in todo:
+            q = bench_query.run(args.base, sqlite_db=base_db if Path(base_db).exists() else None)
+            md = bench_query.markdown(q, f".venv/bin/python bench/query.py --articles {args.base}")
+            sections["query"] = {"markdown": md, "measured": today}
+    if "ingest" in todo:
         say(f"ingest: {args.n:,} files ...")
-        sections["ingest"] = (bench_ingest(args.n), args.n)
+        sections["ingest"] = {"rows": bench_ingest(args.n), "n": args.n, "measured": today}
+    sections["command"] = f"python bench/run.py --only {' '.join(args.only)}" if args.only else "make bench"
     sections["bars"] = _bars(sections)
     text = render(sections)
     print(text)
     if not args.no_write:
         (ROOT / "docs" / "benchmarks.md").write_text(text, encoding="utf-8")
-        print(f"wrote {ROOT / 'docs' / 'benchmarks.md'}", file=sys.stderr)
+        RESULTS.write_text(json.dumps(sections, indent=1, default=str) + "\n", encoding="utf-8")
+        print(f"wrote {ROOT / 'docs' / 'benchmarks.md'} and {RESULTS.name}", file=sys.stderr)
 
 
 if __name__ == "__main__":

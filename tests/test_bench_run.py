@@ -28,7 +28,7 @@ def test_bench_sections_render():
     scaling = bench.bench_scaling([40, 80])
     assert [r["articles"] for r in scaling] == [40, 80]
     assert all(r["total"] > 0 for r in scaling) and scaling[0]["bare_parse"] > 0
-    sections = {"scaling": scaling, "command": "cmd"}
+    sections = {"scaling": {"rows": scaling, "measured": "today"}, "command": "cmd"}
     sections["bars"] = bench._bars(sections)
     text = bench.render(sections)
     assert "## Scaling" in text and "| 80 |" in text and "of its throughput" in text and "Command: `cmd`" in text
