@@ -320,9 +320,9 @@ def markdown(results: dict, command: str | None = None) -> str:
         "",
         base_line + ".",
         "",
-        f"Caveat: the {add:,} articles are not a typical fresh corpus: they continue the base's world and two-year "
-        "span, and the first of them finish the story the base stopped in the middle of; in the fresh store they "
-        "are a corpus of mostly short, scattered stories. That is the comparison the issue asks for.",
+        f"Caveat: the {add:,} articles are not a typical fresh corpus: they continue the base's world, and many "
+        "belong to stories the base has begun; alone in an empty store they are a corpus of short stories. That is "
+        "the comparison the issue asks for.",
         "",
         f"Machine: {r['machine']}.",
     ]
