@@ -1,12 +1,12 @@
 """Event fusion: mentions of one happening become one event; what contradicts stays apart."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from dateline.ontology import load_ontology
-from dateline.resolve.fusion import EventIndex, FusionMention, aggregate, fuse_events
+from dateline.resolve.fusion import EventIndex, FusionMention, aggregate, blocking_keys, fuse_events
 
 ONTO = load_ontology()
 DAY = date(2022, 2, 3)
@@ -125,3 +125,75 @@ def test_asserted_wins_and_wire_copies_count_once():
 @pytest.mark.parametrize("code,root", [("036", "04"), ("0311", "06"), ("042", "04"), ("190", "19")])
 def test_announced_root(code, root):
     assert ONTO.announced_root(code) == root
+
+
+def _exhaustive(onto):
+    """An index that offers every event sharing a blocking key, whatever its dates and sources (the reference)."""
+
+    class Exhaustive(EventIndex):
+        def candidates(self, m):
+            keys = blocking_keys(m, self.onto)
+            return [e for _, e in sorted(self.events.items())
+                    if any(keys & blocking_keys(o, self.onto) for o in e.mentions)]  # fmt: skip
+
+    return Exhaustive(onto)
+
+
+def test_filing_by_date_misses_no_event_a_mention_could_join():
+    def dated(mid, article, day, told):  # told: days before the article; None: undated; "month": a month
+        if told is None:
+            return mention(mid, article, day=day, precision="article", date_value=day.isoformat())
+        if told == "month":
+            m = mention(mid, article, day=day, precision="month", date_value=day.isoformat()[:7])
+            m.range_start, m.range_end = day.replace(day=1), day.replace(day=28)
+            return m
+        return mention(mid, article, day=day, date_value=(day - timedelta(days=told)).isoformat())
+
+    ways = [None, "month", *range(-4, 12)]
+    merged = 0
+    for gap in range(12):  # the second article comes `gap` days after the first
+        for a in ways:
+            for b in ways:
+                ms = [dated("m1", "a1", DAY, a), dated("m2", "a2", DAY + timedelta(days=gap), b)]
+                fused = fuse_events(ms, ONTO)
+                assert fused == fuse_events(ms, ONTO, _exhaustive(ONTO)), (gap, a, b)
+                merged += fused[0][1] == fused[1][1]
+                # The later article resolved first (an earlier run): the event's first mention is the later one.
+                bucketed, exhaustive = EventIndex(ONTO), _exhaustive(ONTO)
+                for index in (bucketed, exhaustive):
+                    fuse_events(ms[1:], ONTO, index)
+                    fuse_events(ms[:1], ONTO, index)
+                assert bucketed.events.keys() == exhaustive.events.keys(), (gap, a, b)
+    assert merged > 100
+
+
+def test_source_filing_misses_no_event_a_mention_could_join():
+    sources = [((), ()), (("E1",), ("TURGOV",)), (("E9",), ("TURMIL",)), (("E9",), ("RUSGOV",)), ((), ("TUR",)),
+               (("E9",), ()), ((), ("X",))]  # fmt: skip
+    merged = 0
+    for first in sources:
+        for second in sources:
+            for gap in (0, 2):
+                later = DAY + timedelta(days=gap)
+                ms = [mention("m1", "a1", sources=first[0], source_codes=first[1]),
+                      mention("m2", "a2", day=later, sources=second[0], source_codes=second[1])]  # fmt: skip
+                for order in (ms, ms[::-1]):  # the later article may have been resolved first
+                    bucketed, exhaustive = EventIndex(ONTO), _exhaustive(ONTO)
+                    for index in (bucketed, exhaustive):
+                        fuse_events(order[:1], ONTO, index)
+                        fuse_events(order[1:], ONTO, index)
+                    assert bucketed.events.keys() == exhaustive.events.keys(), (first, second, gap)
+                    merged += len(bucketed.events) == 1
+    assert merged > 20
+
+
+def test_events_of_other_weeks_are_never_compared(monkeypatch):
+    from dateline.resolve import fusion
+
+    calls = []
+    real = fusion._compatible
+    monkeypatch.setattr(fusion, "_compatible", lambda m, e, o, n: calls.append(m.mention_id) or real(m, e, o, n))
+    days = [DAY + timedelta(days=30 * i) for i in range(10)]
+    ms = [mention(f"m{i}", f"a{i}", day=day, date_value=day.isoformat()) for i, day in enumerate(days)]
+    assert len(groups(ms)) == 10
+    assert calls == []  # one actor, ten months: not one comparison

@@ -1,8 +1,10 @@
 """The resolve step through the store: entities, stories and fused events, incremental and repeatable."""
 
+import re
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from dateline import Config, ingest
 from dateline.annotations import DocAnnotations, EventMention, Mention
@@ -10,6 +12,7 @@ from dateline.dates import parse_publication_date
 from dateline.model import Article
 from dateline.resolve.run import resolve
 from dateline.store import EventQuery
+from dateline.store.schema import resolved_articles
 
 
 @pytest.mark.slow
@@ -135,3 +138,18 @@ def test_annotating_again_redoes_resolution(memory_store):
     report = resolve(memory_store, Config())
     assert report.redone and report.articles == 1
     assert memory_store.resolve_status() == {"resolved": 1, "entities": 2, "stories": 1, "events": 1}
+
+
+def test_batches_reuse_the_last_batch_term_counts(fresh_store):
+    """Batches of one article: each is placed with the last one's members, whose texts are not read again."""
+    for n, day in enumerate(("2022-05-02", "2022-05-03", "2022-05-04")):
+        _add(fresh_store, f"Volodymyr Zelenskyy visited Prague on Monday to meet officials, report {n}.", day,
+             "Volodymyr Zelenskyy")  # fmt: skip
+    report = resolve(fresh_store, Config({"resolve.batch_size": 1}))
+    assert report.articles == 3 and report.new_stories == 1
+    [story] = fresh_store.story_rows()
+    assert story["num_articles"] == 3
+    with fresh_store.engine.connect() as conn:
+        reasons = conn.execute(select(resolved_articles.c.story_reason)).scalars().all()
+    cosines = [float(m) for r in reasons for m in re.findall(r"text cosine (\d\.\d+)", r)]
+    assert len(cosines) == 2 and min(cosines) > 0.5, reasons  # the members' words were there

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from dateline.resolve.stories import StoryDoc, StorySettings, cluster_stories, story_id_for
+from dateline.resolve.stories import StoryDoc, StorySettings, TermCounts, cluster_stories, story_id_for
 
 DAY = date(2024, 3, 4)
 
@@ -184,3 +184,25 @@ def test_ecbplus_test_split_b3_f1(eval_dir):
     scores = evaluate_ecbplus_stories(eval_dir, "test", annotate=True)
     assert scores["documents"] == 210 and scores["gold_clusters"] == 20
     assert scores["b3_f1"] >= 0.95, scores  # published K-means, told k=20: 0.968
+
+
+def test_term_counts_of_the_last_call_are_reused_and_change_nothing():
+    docs, _ = corpus()
+    later, _ = corpus(DAY + timedelta(days=2), prefix="late-")
+    cache = TermCounts()
+    first = cluster_stories(docs, cache=cache)
+    assert first == cluster_stories(docs)
+    existing = [(a.story_id, d) for a, d in zip(first, sorted(docs, key=lambda d: (d.date, d.article_id)), strict=True)]
+    # The members' texts are not read again: their counts come from the last call.
+    blank = [(sid, replace(d, text="")) for sid, d in existing]
+    assert all(d.article_id in cache for _, d in blank)
+    assert cluster_stories(later, blank, cache=cache) == cluster_stories(later, existing)
+    assert cluster_stories(later, blank) != cluster_stories(later, existing)  # (the cache was used)
+
+
+def test_term_counts_are_kept_for_one_hashing():
+    docs, _ = corpus()
+    cache = TermCounts()
+    cluster_stories(docs, cache=cache)
+    with pytest.raises(ValueError, match="other settings"):
+        cluster_stories(docs, settings=StorySettings(title_weight=3), cache=cache)

@@ -5,8 +5,10 @@ announcement and the act it announces: "will visit on Thursday" and "arrived on 
 actors overlap after entity resolution (a shared source or target entity; else the same
 countries), their dates are compatible and their places do not contradict. Negated and
 hypothetical mentions fuse only among themselves: "Russia denies it will invade" never joins an
-invasion. Blocking keeps the cost near-linear: a mention is compared only with the events that
-share its modality group, announced type root and one of its actor entities, within a date window.
+invasion. Blocking keeps the cost near-linear however dense the news: a mention is compared only
+with the events that share its modality group, announced type root and one of its actor entities,
+whose first mention is dated within the few days it could fuse with and does not name another
+source (see :class:`EventIndex`).
 
 Every merge keeps its reason; values that differ between mentions (one outlet says Tuesday,
 another Wednesday) are kept in ``conflicts`` with the mentions and outlets behind each value.
@@ -31,6 +33,7 @@ REPORT_LAG = 7  # days: an undated mention may report an explicitly dated event 
 DATE_DISAGREEMENT = 2  # days: outlets that disagree by this much may still report one happening
 MIN_SCORE = 0.55
 REACH = timedelta(days=REPORT_LAG + 2)  # no two mentions farther apart than this can fuse
+ANY = "*"  # the source of a mention that names none: any other fits it
 
 
 @dataclass(slots=True)
@@ -111,13 +114,52 @@ def blocking_keys(m: FusionMention, onto: Ontology) -> set[str]:
     return {f"{m.group}:{root}:{e}" for e in actors}
 
 
+def _source_tokens(m: FusionMention) -> set[str]:
+    """What another mention's sources must share with this one's to fit it: a source entity or a source country;
+    ``{ANY}`` when it names no source (any may fit it), ``{""}`` when its sources have neither."""
+    if not (m.sources or m.source_codes):
+        return {ANY}
+    return {f"e:{e}" for e in m.sources} | {f"c:{c}" for c in _countries(m.source_codes)} or {""}
+
+
+def _filed_under(m: FusionMention) -> tuple[bool, range]:
+    """Where an event is filed when this is its first mention: explicitly dated or not, and its days (ordinals):
+    the explicit dates, else the article's date."""
+    if m.explicit_date:
+        a, b = m.range_start.toordinal(), (m.range_end or m.range_start).toordinal()
+        return True, range(min(a, b), max(a, b) + 1)
+    return False, range(m.article_date.toordinal(), m.article_date.toordinal() + 1)
+
+
+def _looks_in(m: FusionMention) -> tuple[tuple[bool, range], tuple[bool, range]]:
+    """Where the first mentions of the events this mention may fit are filed (a superset; see ``_pair``).
+
+    Explicit dates fit explicit dates at most ``DATE_DISAGREEMENT`` days away, and an undated mention whose article
+    is 1 day before to ``REPORT_LAG`` days after them; an undated mention fits explicit dates ``REPORT_LAG`` days
+    before to 1 day after its article, and undated mentions ``ARTICLE_WINDOW`` days around it.
+    """
+    if m.explicit_date:
+        a, b = m.range_start.toordinal(), (m.range_end or m.range_start).toordinal()
+        explicit = range(min(a, b) - DATE_DISAGREEMENT, max(a, b) + DATE_DISAGREEMENT + 1)
+        return (True, explicit), (False, range(a - 1, a + REPORT_LAG + 1))
+    day = m.article_date.toordinal()
+    return (True, range(day - REPORT_LAG, day + 2)), (False, range(day - ARTICLE_WINDOW, day + ARTICLE_WINDOW + 1))
+
+
 class EventIndex:
-    """Events by blocking key: those fused in this run, plus stored ones a loader fetches."""
+    """Events by blocking key, date and source: those fused in this run, plus stored ones a loader fetches.
+
+    An event is filed under each key of its mentions, on the days of its first mention (explicit or article
+    dates) and under the sources of its first mention (:func:`_source_tokens`). A mention looks only on the days
+    it may fit (:func:`_looks_in`) and under its own sources: a newcomer must fit every mention of an event, the
+    first one too, so no event it could join is missed, and the events of the same actors on other days or with
+    other sources are not compared.
+    """
 
     def __init__(self, onto: Ontology, loader: Callable[[set[str]], list[FusedEvent]] | None = None) -> None:
         self.onto = onto
         self.events: dict[str, FusedEvent] = {}
-        self.by_key: dict[str, set[str]] = {}
+        self.by_key: dict[tuple[str, bool, int], dict[str, set[str]]] = {}  # (key, dated, day) -> source -> ids
         self._loader = loader
         self._asked: set[str] = set()
         self.touched: set[str] = set()
@@ -133,20 +175,35 @@ class EventIndex:
     def _index(self, event: FusedEvent) -> None:
         self.events[event.event_id] = event
         for m in event.mentions:
-            for k in blocking_keys(m, self.onto):
-                self.by_key.setdefault(k, set()).add(event.event_id)
+            self._file(event, m)
+
+    def _file(self, event: FusedEvent, m: FusionMention) -> None:
+        first = event.mentions[0]
+        dated, days = _filed_under(first)
+        sources = _source_tokens(first)
+        for k in blocking_keys(m, self.onto):
+            for day in days:
+                filed = self.by_key.setdefault((k, dated, day), {})
+                for s in sources:
+                    filed.setdefault(s, set()).add(event.event_id)
 
     def candidates(self, m: FusionMention) -> list[FusedEvent]:
-        ids = set()
+        ids: set[str] = set()
+        sources = _source_tokens(m)
+        anyone = ANY in sources  # no source: any event may fit
+        sources.add(ANY)
         for k in blocking_keys(m, self.onto):
-            ids |= self.by_key.get(k, set())
+            for dated, days in _looks_in(m):
+                for day in days:
+                    filed = self.by_key.get((k, dated, day))
+                    if filed:
+                        ids.update(*(filed.values() if anyone else (filed.get(s, ()) for s in sources)))
         return [self.events[i] for i in sorted(ids)]
 
     def add(self, event: FusedEvent, m: FusionMention, reason: str) -> None:
         event.add(m, reason)
         self.events[event.event_id] = event
-        for k in blocking_keys(m, self.onto):
-            self.by_key.setdefault(k, set()).add(event.event_id)
+        self._file(event, m)
         self.touched.add(event.event_id)
 
 
@@ -215,6 +272,40 @@ def _compatible(
 def _pair(m: FusionMention, o: FusionMention, names: Mapping[str, str]) -> tuple[float, str, bool] | None:
     """None when the two mentions contradict each other; else (score, reason, whether the
     evidence suffices to merge on this pair alone)."""
+    # What contradicts, first (most pairs that a blocking key brings together stop here): dates, places, actors.
+    (a0, a1), (b0, b1) = m.span(), o.span()
+    both_dated = m.explicit_date and o.explicit_date
+    gap = 0
+    if both_dated:
+        gap = max((a0 - b1).days, (b0 - a1).days)
+        # Outlets that disagree on the day report one happening only if both actors match (kept as a conflict).
+        both = set(m.sources) & set(o.sources) and set(m.targets) & set(o.targets)
+        if gap > 0 and (gap > DATE_DISAGREEMENT or not both):
+            return None
+    elif m.explicit_date or o.explicit_date:
+        dated, undated = (m, o) if m.explicit_date else (o, m)
+        d0, _ = dated.span()
+        if not (undated.article_date - timedelta(days=REPORT_LAG) <= d0 <= undated.article_date + timedelta(days=1)):
+            return None
+    elif abs((m.article_date - o.article_date).days) > ARTICLE_WINDOW:
+        return None
+    other_place = bool(m.location and o.location and m.location != o.location)
+    one_country = m.location_country == o.location_country and (m.location_is_country or o.location_is_country)
+    if other_place and not one_country:  # a country and a place in it are compatible
+        return None
+    roles = []
+    for role, mine, theirs, mine_codes, their_codes in (
+        ("source", m.sources, o.sources, m.source_codes, o.source_codes),
+        ("target", m.targets, o.targets, m.target_codes, o.target_codes),
+    ):
+        if not (mine or mine_codes) or not (theirs or their_codes):
+            continue
+        shared = set(mine) & set(theirs)
+        countries = set() if shared else _countries(mine_codes) & _countries(their_codes)
+        if not (shared or countries):
+            return None
+        roles.append((role, shared, countries))
+    # The score and the reasons.
     why = []
     good = True
     score = 0.3
@@ -229,59 +320,31 @@ def _pair(m: FusionMention, o: FusionMention, names: Mapping[str, str]) -> tuple
         if announcement.date_precision != "day":
             good = False
         why.append("an announcement of the act, same day")
-    for role, mine, theirs, mine_codes, their_codes in (
-        ("source", m.sources, o.sources, m.source_codes, o.source_codes),
-        ("target", m.targets, o.targets, m.target_codes, o.target_codes),
-    ):
-        if not (mine or mine_codes) or not (theirs or their_codes):
-            continue
-        shared = set(mine) & set(theirs)
+    for role, shared, countries in roles:
         if shared:
             score += 0.3 if role == "source" else 0.2
             why.append(f"shared {role} {', '.join(sorted(names.get(e, e) for e in shared))}")
-            continue
-        countries = _countries(mine_codes) & _countries(their_codes)
-        if countries:
+        else:
             score += 0.1
             why.append(f"{role}s in the same country {', '.join(sorted(countries))}")
-            continue
-        return None
     same_place = bool(m.location and m.location == o.location)
     if not (set(m.sources) | set(m.targets)) & (set(o.sources) | set(o.targets)) and not same_place:
         good = False  # nothing but codes in common: too weak to merge
-    # Dates.
-    (a0, a1), (b0, b1) = m.span(), o.span()
-    both_dated = m.explicit_date and o.explicit_date
-    if both_dated:
-        gap = max((a0 - b1).days, (b0 - a1).days)
-        if gap > 0:
-            # Outlets disagree on the day: the same happening only if both actors match; kept as a conflict.
-            both = set(m.sources) & set(o.sources) and set(m.targets) & set(o.targets)
-            if gap > DATE_DISAGREEMENT or not both:
-                return None
-            score -= 0.1
-            why.append(f"dates differ ({o.date} / {m.date}), kept as a conflict")
-        else:
-            score += 0.15
-            why.append(f"same date {m.date}" if m.date == o.date else f"overlapping dates {o.date}/{m.date}")
+    if both_dated and gap > 0:
+        score -= 0.1
+        why.append(f"dates differ ({o.date} / {m.date}), kept as a conflict")
+    elif both_dated:
+        score += 0.15
+        why.append(f"same date {m.date}" if m.date == o.date else f"overlapping dates {o.date}/{m.date}")
     elif m.explicit_date or o.explicit_date:
-        dated, undated = (m, o) if m.explicit_date else (o, m)
-        d0, _ = dated.span()
-        if not (undated.article_date - timedelta(days=REPORT_LAG) <= d0 <= undated.article_date + timedelta(days=1)):
-            return None
         score += 0.05
         why.append(f"date {dated.date} within the report of {undated.article_date}")
     else:
-        if abs((m.article_date - o.article_date).days) > ARTICLE_WINDOW:
-            return None
         why.append("reported within a few days")
     # A mention without a source says too little alone: it needs a day named on both sides.
     if (not m.sources or not o.sources) and not both_dated:
         good = False
-    # Places.
-    if m.location and o.location and m.location != o.location:
-        if m.location_country != o.location_country or not (m.location_is_country or o.location_is_country):
-            return None
+    if other_place:
         why.append(f"places in one country {m.location_country}")
     elif same_place:
         score += 0.1

@@ -21,7 +21,7 @@ from ..kb import load_kb
 from ..ontology import load_ontology
 from .entities import Entity, EntityIndex, load_rules, local_entities, resolve_entities
 from .fusion import REACH, EventIndex, FusedEvent, FusionMention, aggregate, fuse_events
-from .stories import StoryDoc, StorySettings, cluster_stories
+from .stories import StoryDoc, StorySettings, TermCounts, cluster_stories
 
 __all__ = ["ResolveReport", "resolve"]
 
@@ -75,17 +75,18 @@ def resolve(store, config: Mapping[str, Any], *, rerun: bool = False, progress=N
     report = ResolveReport(run_id=store.begin_run(command, dict(config.items())), redone=redo)
     if progress is not None:
         progress.start(len(pending), len(pending))
+    counts = TermCounts()  # the story vectors' term counts of one batch, reused by the next
     with recorded(store, report):
         for start in range(0, len(pending), size):
             batch = pending[start : start + size]
-            _resolve_batch(store, report.run_id, batch, kb, onto, rules, settings, report)
+            _resolve_batch(store, report.run_id, batch, kb, onto, rules, settings, report, counts)
             report.articles += len(batch)
             if progress is not None:
                 progress.advance(len(batch))
     return report
 
 
-def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report) -> None:
+def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report, counts) -> None:
     ids = [a for a, _ in batch]
     inputs = store.resolution_inputs(ids)
 
@@ -117,13 +118,13 @@ def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report) -> N
     lo, hi = min(d for _, d in batch), max(d for _, d in batch)
     members = store.story_members(lo - window, hi + window)
     member_ids = [a for _, a, _ in members]
-    texts = store.texts(member_ids)
+    texts = store.titles_and_texts([a for a in member_ids if a not in counts])  # the others' counts are kept
     member_entities = store.entity_ids_of_articles(member_ids)
     existing = [
-        (sid, StoryDoc(aid, day, None, texts.get(aid, ""), tuple(member_entities.get(aid, ()))))
+        (sid, StoryDoc(aid, day, *texts.get(aid, (None, "")), tuple(member_entities.get(aid, ()))))
         for sid, aid, day in members
     ]
-    assignments = cluster_stories(docs, existing, settings=settings)
+    assignments = cluster_stories(docs, existing, settings=settings, cache=counts)
     store.save_story_assignments(run_id, assignments)
     known = {sid for sid, _, _ in members}
     report.new_stories += len({a.story_id for a in assignments} - known)

@@ -10,22 +10,27 @@ Algorithm (chosen by measurement on ECB+ train/dev, see ``dateline.evaluation.st
    vector of words and word bigrams hashed by scikit-learn's ``HashingVectorizer`` (no fitted
    vocabulary to store); term frequencies are sublinear and the idf is computed from the
    articles of the call (new + existing), so a call should carry enough articles for the idf
-   to mean something (the open stories' members usually do). Entity keys become a second
-   vector, binary and idf-weighted (rare entities count more; a key seen in one article only is
-   dropped). Similarity = ``(1 - entity_weight) * text cosine + entity_weight * entity cosine``,
-   or the text cosine alone when either article has no entity key shared with another article.
-2. **Blocking.** An inverted index maps each blocking key (the entity keys and the article's
-   ``block_terms`` heaviest terms) to the articles holding it. An article is compared only with
-   articles that share a key *and* lie within ``window_days`` of its date; a key held by more
-   than ``max_postings`` articles in that window is skipped as too common, and only the
-   ``max_candidates`` articles sharing the most keys are compared. The cost per article is
-   bounded, so the whole step grows linearly with the corpus (for a steady flow of articles
-   per day).
-3. **Neighbour graph.** Each article keeps an edge to its ``neighbors`` most similar candidates
-   and to every candidate at least ``strong_similarity`` similar (at most ``max_neighbors``).
-   Keeping only near neighbours is what separates two similar happenings of the same kind (two
-   earthquakes, two signings by one team): their articles are each other's candidates but
-   rarely each other's nearest neighbours.
+   to mean something (the open stories' members usually do). A :class:`TermCounts` passed from
+   one call to the next keeps the hashed counts, so an open story's member is hashed once, not
+   in every batch that holds it. Entity keys become a second vector, binary and idf-weighted
+   (rare entities count more; a key seen in one article only is dropped). Similarity =
+   ``(1 - entity_weight) * text cosine + entity_weight * entity cosine``, or the text cosine
+   alone when either article has no entity key shared with another article.
+2. **Blocking.** Each article's blocking keys are its entity keys and its ``block_terms``
+   heaviest terms. A new article is compared only with articles that share a key *and* lie
+   within ``window_days`` of its date; a key held by more than ``max_postings`` articles in
+   that window is skipped as too common, and only the ``max_candidates`` articles sharing the
+   most keys are compared. The shared keys are counted by one sparse product (new articles'
+   keys x keys' holders) and the similarities of all candidate pairs computed at once. The
+   cost per new article is bounded, so the whole step grows linearly with the corpus (for a
+   steady flow of articles per day).
+3. **Neighbour graph.** Each new article keeps an edge to its ``neighbors`` most similar
+   candidates and to every candidate at least ``strong_similarity`` similar (at most
+   ``max_neighbors``). Keeping only near neighbours is what separates two similar happenings of
+   the same kind (two earthquakes, two signings by one team): their articles are each other's
+   candidates but rarely each other's nearest neighbours. The open stories' members are placed
+   already: they are candidates of the new articles and do not look for neighbours themselves,
+   so the work of a call grows with its new articles, not with the open stories.
 4. **Average linkage on the graph.** Each open story starts as one cluster, each new article
    as its own; clusters are merged best first while their average similarity (the sum of the
    edge weights between them over the product of their sizes; no edge counts as 0) is at
@@ -52,12 +57,15 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["StoryDoc", "Assignment", "StorySettings", "cluster_stories", "story_id_for"]
+__all__ = ["StoryDoc", "Assignment", "StorySettings", "TermCounts", "cluster_stories", "story_id_for"]
 
 # Words that start with a letter (numbers, dates and times are left out: they differ between
 # reports of one happening more than they identify it).
 _TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b|\b[^\W\d_]\b"
 _UNDATED = np.iinfo(np.int64).max
+_PAIRS = 1 << 21  # key holders counted at once when looking for candidates
+_CELLS = 1 << 22  # values of padded rows partitioned at once
+_DOT_CHUNK = 1 << 13  # pairs whose rows are gathered at once for their dot products
 
 
 @dataclass(slots=True)
@@ -99,6 +107,56 @@ class StorySettings:
     n_features: int = 2**20  # hashing space
 
 
+class TermCounts:
+    """The hashed term counts of the articles of the last :func:`cluster_stories` call, by article id.
+
+    Give the same one to every call of a run (with the same settings): an article of the last call (new then,
+    an open story's member now) is not hashed again, so the caller need not even load its text. An article's
+    title and text must be the same in every call (they are not read again).
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[str, int] = {}
+        self._matrix = sp.csr_matrix((0, 0))
+        self._hashing: tuple = ()
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._rows
+
+    def counts(self, docs: Sequence[StoryDoc], settings: StorySettings) -> sp.csr_matrix:
+        """Sublinear hashed term counts of ``docs`` (a row each, in order), kept for the next call."""
+        hashing = (settings.n_features, settings.ngram_max, settings.title_weight)
+        if self._rows and hashing != self._hashing:
+            raise ValueError("these term counts were hashed with other settings")
+        known = [i for i, d in enumerate(docs) if d.article_id in self._rows]
+        fresh = [i for i, d in enumerate(docs) if d.article_id not in self._rows]
+        parts = [self._matrix[[self._rows[docs[i].article_id] for i in known]]] if known else []
+        parts += [_hash([docs[i] for i in fresh], settings)] if fresh else []
+        counts = sp.vstack(parts, format="csr")[np.argsort(known + fresh)]
+        self._rows = {d.article_id: i for i, d in enumerate(docs)}
+        self._matrix = counts
+        self._hashing = hashing
+        return counts
+
+
+def _hash(docs: Sequence[StoryDoc], settings: StorySettings) -> sp.csr_matrix:
+    """Sublinear counts (1 + log) of the hashed words and word n-grams of title (``title_weight`` times) and text."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    hasher = HashingVectorizer(
+        n_features=settings.n_features,
+        alternate_sign=False,
+        norm=None,
+        ngram_range=(1, settings.ngram_max),
+        stop_words="english",
+        token_pattern=_TOKEN_PATTERN,
+    )
+    texts = [((d.title + "\n") * settings.title_weight if d.title else "") + d.text for d in docs]
+    counts = hasher.transform(texts).tocsr().astype(np.float64)
+    counts.data = 1.0 + np.log(counts.data)
+    return counts
+
+
 def story_id_for(seed_article_id: str) -> str:
     """The id of a new story seeded by this article."""
     return hashlib.sha1(b"story:" + seed_article_id.encode("utf-8")).hexdigest()[:16]
@@ -110,6 +168,7 @@ def cluster_stories(
     *,
     settings: StorySettings | None = None,
     on_compare: Callable[[str, str, float], None] | None = None,
+    cache: TermCounts | None = None,
 ) -> list[Assignment]:
     """Place ``new`` articles into the ``existing`` open stories or into new stories.
 
@@ -119,6 +178,7 @@ def cluster_stories(
         settings: thresholds and window (default :class:`StorySettings`).
         on_compare: called as ``(article_id, article_id, similarity)`` for every pair whose
             similarity is computed (a hook for tests and cost measurements).
+        cache: the term counts of the previous call (see :class:`TermCounts`), updated with this one's.
 
     Returns:
         One :class:`Assignment` per new article, sorted by ``(date is None, date, article_id)``.
@@ -135,9 +195,10 @@ def cluster_stories(
     docs = [m[0] for m in members]
     if not docs:
         return []
-    text, ents = _vectors(docs, settings)
+    text, ents = _vectors(docs, settings, cache)
     days = np.array([_day_of(d) for d in docs], dtype=np.int64)
-    edges, best_other = _neighbour_graph(docs, text, ents, days, settings, on_compare)
+    placing = np.array([sid is None for _, sid in members])
+    edges, best_other = _neighbour_graph(docs, text, ents, days, placing, settings, on_compare)
     labels = _link(members, edges, settings.link_threshold)
 
     adjacency: dict[int, list[tuple[float, int]]] = {}
@@ -149,6 +210,8 @@ def cluster_stories(
         clusters.setdefault(root, []).append(i)
     out = []
     for idx in clusters.values():
+        if not placing[idx].any():
+            continue
         # Story id of a cluster: its existing story, else the id of its seed (first member).
         story = next((members[i][1] for i in idx if members[i][1] is not None), None)
         seed = None if story else idx[0]
@@ -171,26 +234,17 @@ def _order(doc: StoryDoc) -> tuple:
     return (doc.date is None, doc.date or datetime.date.min, doc.article_id)
 
 
-def _vectors(docs: list[StoryDoc], settings: StorySettings) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """L2-normalized TF-IDF text vectors (idf from ``docs``) and idf-weighted entity vectors."""
-    from sklearn.feature_extraction.text import HashingVectorizer
+def _vectors(
+    docs: list[StoryDoc], settings: StorySettings, cache: TermCounts | None = None
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """L2-normalized TF-IDF text vectors (idf from ``docs``) and idf-weighted entity vectors (sorted indices)."""
     from sklearn.preprocessing import normalize
 
-    hasher = HashingVectorizer(
-        n_features=settings.n_features,
-        alternate_sign=False,
-        norm=None,
-        ngram_range=(1, settings.ngram_max),
-        stop_words="english",
-        token_pattern=_TOKEN_PATTERN,
-    )
-    texts = [((d.title + "\n") * settings.title_weight if d.title else "") + d.text for d in docs]
-    counts = hasher.transform(texts).tocsr().astype(np.float64)
-    counts.data = 1.0 + np.log(counts.data)
+    counts = (cache if cache is not None else TermCounts()).counts(docs, settings)
     n = len(docs)
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-    text = normalize(counts @ sp.diags(idf))
+    text = normalize(counts @ sp.diags(idf)).tocsr()
 
     vocab: dict[str, int] = {}
     rows, cols = [], []
@@ -203,85 +257,148 @@ def _vectors(docs: list[StoryDoc], settings: StorySettings) -> tuple[sp.csr_matr
     eidf = np.where(edf > 1, np.log((1.0 + n) / (1.0 + edf)) + 1.0, 0.0)  # one article: no evidence
     ents = normalize(ents @ sp.diags(eidf)).tocsr()
     ents.eliminate_zeros()
-    return text.tocsr(), ents
+    text.sort_indices()
+    ents.sort_indices()
+    return text, ents
 
 
-def _blocking_keys(i: int, doc: StoryDoc, text: sp.csr_matrix, settings: StorySettings) -> list:
-    start, end = text.indptr[i], text.indptr[i + 1]
-    weights, features = text.data[start:end], text.indices[start:end]
-    top = features[np.lexsort((features, -weights))[: settings.block_terms]]
-    return [int(f) for f in top] + [("e", key) for key in set(doc.entities)]
-
-
-def _neighbour_graph(docs, text, ents, days, settings, on_compare):
-    """Blocked candidate search, then the kNN + strong-similarity edges: ({(i, j): sim}, best sim per doc)."""
+def _neighbour_graph(docs, text, ents, days, placing, settings, on_compare):
+    """Blocked candidate search for the articles ``placing``, then their kNN + strong-similarity edges:
+    ({(i, j): sim}, best sim per doc)."""
     n = len(docs)
-    keys = [_blocking_keys(i, d, text, settings) for i, d in enumerate(docs)]
-    postings: dict = {}
-    for i, ks in enumerate(keys):  # docs are in date order (undated last): postings are sorted by date
-        for k in ks:
-            postings.setdefault(k, []).append(i)
-    arrays = {k: (np.array(v, dtype=np.int64), days[v]) for k, v in postings.items() if len(v) > 1}
-    window = settings.window_days
+    first, other = _candidates(text, ents, days, placing, settings)
+    # Similarities are symmetric: each pair is computed once, whichever article found the other.
+    pairs, back = np.unique(np.minimum(first, other) * n + np.maximum(first, other), return_inverse=True)
+    a, b = np.divmod(pairs, n)
+    sims = _pair_dots(text, a, b)
     w_ent = settings.entity_weight
-    edges: dict[tuple[int, int], float] = {}
+    if w_ent:  # when either article has no entity evidence, the text alone decides
+        has_ents = np.diff(ents.indptr) > 0
+        both = has_ents[a] & has_ents[b]
+        sims[both] = (1.0 - w_ent) * sims[both] + w_ent * _pair_dots(ents, a[both], b[both])
+    sims = sims[back.ravel()]
+    if on_compare is not None:
+        for i, j, s in zip(first.tolist(), other.tolist(), sims.tolist(), strict=True):
+            on_compare(docs[i].article_id, docs[j].article_id, s)
+    # Each article's candidates, most similar first (then by index): the first is its best; it links to the
+    # first ``neighbors`` and to the next ones while they are at least ``strong_similarity`` similar.
+    order = np.lexsort((other, -sims, first))
+    first, other, sims = first[order], other[order], sims[order]
+    rank = np.arange(len(first)) - np.searchsorted(first, first, "left")
     best_other = np.zeros(n)
-    text_scratch = np.zeros(text.shape[1])
-    ent_scratch = np.zeros(ents.shape[1])
-    has_ents = np.diff(ents.indptr) > 0
-    for i in range(n):
-        found = []
-        for k in keys[i]:
-            entry = arrays.get(k)
-            if entry is None:
-                continue
-            ids, ds = entry
-            if window is not None and days[i] != _UNDATED:
-                lo = np.searchsorted(ds, days[i] - window, "left")
-                hi = np.searchsorted(ds, days[i] + window, "right")
-                undated = np.searchsorted(ds, _UNDATED, "left")
-                part = ids[lo:hi] if undated == len(ds) else np.concatenate((ids[lo:hi], ids[undated:]))
-            else:
-                part = ids
-            if len(part) <= settings.max_postings:
-                found.append(part)
-        if not found:
-            continue
-        cand, shared = np.unique(np.concatenate(found), return_counts=True)
-        keep = cand != i
-        cand, shared = cand[keep], shared[keep]
-        if len(cand) > settings.max_candidates:
-            cand = cand[np.lexsort((cand, -shared))[: settings.max_candidates]]
-            cand.sort()
-        if not len(cand):
-            continue
-        sims = _row_dots(text, i, cand, text_scratch)
-        if w_ent and has_ents[i]:  # when either article has no entity evidence, the text alone decides
-            both = has_ents[cand]
-            sims[both] = (1.0 - w_ent) * sims[both] + w_ent * _row_dots(ents, i, cand[both], ent_scratch)
-        if on_compare is not None:
-            for j, s in zip(cand, sims, strict=True):
-                on_compare(docs[i].article_id, docs[int(j)].article_id, float(s))
-        order = np.lexsort((cand, -sims))
-        best_other[i] = sims[order[0]]
-        for rank, o in enumerate(order[: settings.max_neighbors]):
-            s = float(sims[o])
-            if s <= 0.0 or (rank >= settings.neighbors and s < settings.strong_similarity):
-                break
-            j = int(cand[o])
-            edges[(min(i, j), max(i, j))] = s
+    best_other[first[rank == 0]] = sims[rank == 0]
+    keep = (rank < settings.max_neighbors) & (sims > 0.0)
+    keep &= (rank < settings.neighbors) | (sims >= settings.strong_similarity)
+    low, high = np.minimum(first[keep], other[keep]), np.maximum(first[keep], other[keep])
+    edges = dict(zip(zip(low.tolist(), high.tolist(), strict=True), sims[keep].tolist(), strict=True))
     return edges, best_other
 
 
-def _row_dots(matrix: sp.csr_matrix, i: int, rows: np.ndarray, scratch: np.ndarray) -> np.ndarray:
-    """Dot products of row ``i`` with ``rows`` in O(their non-zeros); ``scratch`` is a zeroed dense row, left zeroed."""
-    start, end = matrix.indptr[i], matrix.indptr[i + 1]
-    cols = matrix.indices[start:end]
-    scratch[cols] = matrix.data[start:end]
-    sub = matrix[rows]
-    owner = np.repeat(np.arange(len(rows)), np.diff(sub.indptr))
-    out = np.bincount(owner, weights=sub.data * scratch[sub.indices], minlength=len(rows))
-    scratch[cols] = 0.0
+def _candidates(
+    text: sp.csr_matrix, ents: sp.csr_matrix, days: np.ndarray, placing: np.ndarray, settings: StorySettings
+) -> tuple[np.ndarray, np.ndarray]:
+    """The blocked candidate pairs ``(i, j)``, ``i != j``, sorted: for each article ``i`` to place, the articles that
+    share a blocking key with it within its window (a key held by more than ``max_postings`` of them is skipped), at
+    most the ``max_candidates`` sharing the most keys (then the lowest indexes).
+
+    Blocking keys are an article's ``block_terms`` heaviest terms (then the lowest feature) and its entity keys held
+    by another article too (the only ones left in ``ents``). The keys shared by two articles are counted by one
+    sparse product (articles' usable keys x keys' holders), in chunks of about ``_PAIRS`` key holders.
+    """
+    n = text.shape[0]
+    rows = np.repeat(np.arange(n), np.diff(text.indptr))
+    heavy = _heaviest(text, settings.block_terms)
+    doc = np.concatenate((rows[heavy], np.repeat(np.arange(n), np.diff(ents.indptr))))
+    key = np.concatenate((text.indices[heavy].astype(np.int64), ents.indices.astype(np.int64) + text.shape[1]))
+    n_keys = text.shape[1] + ents.shape[1]
+    # Postings: one entry per (key, article), by key then article (articles are in date order, undated last),
+    # coded key * span + day, undated articles on a day (``never``) beyond every window.
+    order = np.lexsort((doc, key))
+    doc, key = doc[order], key[order]
+    window = settings.window_days
+    undated = days[doc] == _UNDATED
+    dated = days[doc][~undated]
+    day0 = int(dated.min()) if len(dated) else 0
+    never = (int(dated.max()) - day0 if len(dated) else 0) + (window or 0) + 1
+    span = never + (window or 0) + 1
+    code = key * span + np.where(undated, never, days[doc] - day0)
+    start, end = np.searchsorted(key, key, "left"), np.searchsorted(key, key, "right")
+    first_undated = np.searchsorted(code, key * span + never, "left")
+    # How many holders of its key each entry's article sees: the dated ones within its window and the undated ones
+    # (an undated article, or no window: all). A key seen with too many is not used by that article.
+    seen = end - start
+    if window is not None:
+        lo = np.searchsorted(code, code - window, "left")
+        hi = np.searchsorted(code, code + window, "right")
+        seen = np.where(undated, seen, (hi - lo) + (end - first_undated))
+    used = (end - start > 1) & (seen <= settings.max_postings) & placing[doc]
+    queries = sp.csr_matrix((np.ones(used.sum(), dtype=np.int32), (doc[used], key[used])), shape=(n, n_keys))
+    holders = sp.csr_matrix((np.ones(len(doc), dtype=np.int32), (key, doc)), shape=(n_keys, n))
+    work = queries @ np.diff(holders.indptr)
+    chunks = np.flatnonzero(np.diff((np.cumsum(work) - work) // _PAIRS)) + 1
+    pairs = [np.zeros(0, dtype=np.int64)]
+    for r0, r1 in zip(np.r_[0, chunks], np.r_[chunks, n], strict=True):
+        shared = (queries[r0:r1] @ holders).tocsr()
+        i = np.repeat(np.arange(r0, r1), np.diff(shared.indptr))
+        j, count = shared.indices.astype(np.int64), shared.data
+        keep = i != j
+        if window is not None:  # the keys were counted whatever the dates: keep the pairs within the window
+            keep &= (days[i] == _UNDATED) | (days[j] == _UNDATED) | (np.abs(days[i] - days[j]) <= window)
+        i, j, count = i[keep], j[keep], count[keep]
+        keep = _most_shared(i - r0, j, count, r1 - r0, settings.max_candidates)
+        pairs.append(np.sort(i[keep] * n + j[keep]))
+    return np.divmod(np.concatenate(pairs), n)
+
+
+def _heaviest(matrix: sp.csr_matrix, k: int) -> np.ndarray:
+    """Which entries of a CSR matrix (sorted indices) are among the ``k`` largest of their row, then the lowest
+    columns (by a partition of the longer rows, padded, rather than a sort)."""
+    lengths = np.diff(matrix.indptr)
+    row = np.repeat(np.arange(matrix.shape[0]), lengths)
+    cut = np.full(matrix.shape[0], -np.inf)  # the k-th largest value of each row longer than k
+    long = np.flatnonzero(lengths > k)
+    if len(long):
+        width = int(lengths[long].max())
+        for part in np.array_split(long, -(-len(long) * width // _CELLS)):
+            sizes = lengths[part]
+            owner = np.repeat(np.arange(len(part)), sizes)
+            column = np.arange(len(owner)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+            padded = np.full((len(part), width), -np.inf)
+            padded[owner, column] = matrix.data[matrix.indptr[part][owner] + column]
+            cut[part] = np.partition(padded, width - k, axis=1)[:, width - k]
+    above = matrix.data > cut[row]
+    tie = matrix.data == cut[row]
+    fit = k - np.bincount(row[above], minlength=matrix.shape[0])
+    before = np.cumsum(tie) - tie
+    rank = before - before[matrix.indptr[row]]  # among the row's entries equal to the cut, by column
+    return above | (tie & (rank < fit[row]))
+
+
+def _most_shared(row: np.ndarray, col: np.ndarray, count: np.ndarray, n_rows: int, k: int) -> np.ndarray:
+    """Which entries (grouped by row) are among the ``k`` of their row with the highest count, then the lowest
+    column: by a histogram of the counts per row, then a sort of the entries at each row's cut only."""
+    if not len(row):
+        return np.zeros(0, dtype=bool)
+    top = int(count.max()) + 2
+    at_least = np.bincount(row * top + count, minlength=n_rows * top).reshape(n_rows, top)[:, ::-1].cumsum(axis=1)
+    at_least = at_least[:, ::-1]  # [r, c]: entries of row r with a count of at least c
+    # Per row, the lowest count to keep (0: the row has at most k entries) and how many entries of it fit.
+    cut = np.where(at_least[:, 1:] >= k, np.arange(1, top), 0).max(axis=1)
+    fit = k - at_least[np.arange(n_rows), cut + 1]
+    keep = count > cut[row]
+    tie = np.flatnonzero(count == cut[row])
+    tie = tie[np.lexsort((col[tie], row[tie]))]
+    rank = np.arange(len(tie)) - np.searchsorted(row[tie], row[tie], "left")
+    keep[tie[rank < fit[row[tie]]]] = True
+    return keep
+
+
+def _pair_dots(matrix: sp.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Dot products of rows ``a[k]`` and ``b[k]`` of a CSR matrix with sorted indices, in chunks."""
+    out = np.zeros(len(a))
+    for s in range(0, len(a), _DOT_CHUNK):
+        rows = slice(s, s + _DOT_CHUNK)
+        out[rows] = np.asarray(matrix[a[rows]].multiply(matrix[b[rows]]).sum(axis=1)).ravel()
     return out
 
 

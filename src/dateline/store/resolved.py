@@ -247,6 +247,17 @@ class ResolveTables:
                         out.append((r.story_id, r.article_id, r.date))
         return out
 
+    def titles_and_texts(self, article_ids: Sequence[str]) -> dict[str, tuple[str | None, str]]:
+        """Article id -> (title, text)."""
+        out: dict[str, tuple[str | None, str]] = {}
+        with self._read() as conn:
+            for chunk in _chunks(article_ids):
+                stmt = select(articles.c.article_id, articles.c.title, articles.c.text).where(
+                    articles.c.article_id.in_(chunk)
+                )
+                out.update({r.article_id: (r.title, r.text) for r in conn.execute(stmt)})
+        return out
+
     def entity_ids_of_articles(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
         """Article id -> the entities it names (people, organizations, places, groups)."""
         out: dict[str, list[str]] = {}
