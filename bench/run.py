@@ -334,7 +334,7 @@ def render(sections: dict) -> str:
             "",
             "## Scaling: ingest, annotate and resolve of generated worlds",
             "",
-            "Worlds written by `dateline synth` (seed 1, default sizes; articles of about 170 words), each run",
+            "Worlds written by `dateline synth` (seed 1, default sizes; short articles, about 90 words), each run",
             "through ingest, annotate and resolve into a fresh SQLite store, one process for annotate. A",
             "100,000-article parse takes hours on two cores: its time is extrapolated from the growth.",
             "",
