@@ -235,7 +235,6 @@ def render(results: dict) -> str:
         f"| records coded exactly | {pv['records_exact']:.3f} | | |",
     ]
     lines += _render_crossdoc(results, fl)
-    lines += _render_synth(results, fl)
     acc = results["meantime-en/times"]["value_accuracy"]
     floor = fl.get("meantime-en/times.value_accuracy")
     lines += [
@@ -248,6 +247,7 @@ def render(results: dict) -> str:
         '"today" as PRESENT_REF), and expressions named by events ("Black Monday").',
         "",
     ]
+    lines += _render_synth(results, fl)
     return "\n".join(lines)
 
 
