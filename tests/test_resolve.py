@@ -140,8 +140,9 @@ def test_annotating_again_redoes_resolution(memory_store):
     assert memory_store.resolve_status() == {"resolved": 1, "entities": 2, "stories": 1, "events": 1}
 
 
-def test_batches_reuse_the_last_batch_term_counts(fresh_store):
-    """Batches of one article: each is placed with the last one's members, whose texts are not read again."""
+def test_batches_reuse_the_last_batch_term_counts_and_events(fresh_store):
+    """Batches of one article: each is placed with the last one's members, whose texts are not read again, and
+    its event mention joins the event of the last batch, taken from memory."""
     for n, day in enumerate(("2022-05-02", "2022-05-03", "2022-05-04")):
         _add(fresh_store, f"Volodymyr Zelenskyy visited Prague on Monday to meet officials, report {n}.", day,
              "Volodymyr Zelenskyy")  # fmt: skip
@@ -153,3 +154,5 @@ def test_batches_reuse_the_last_batch_term_counts(fresh_store):
         reasons = conn.execute(select(resolved_articles.c.story_reason)).scalars().all()
     cosines = [float(m) for r in reasons for m in re.findall(r"text cosine (\d\.\d+)", r)]
     assert len(cosines) == 2 and min(cosines) > 0.5, reasons  # the members' words were there
+    [event] = fresh_store.fused_events()
+    assert (event["num_mentions"], event["num_articles"]) == (3, 3)

@@ -76,17 +76,18 @@ def resolve(store, config: Mapping[str, Any], *, rerun: bool = False, progress=N
     if progress is not None:
         progress.start(len(pending), len(pending))
     counts = TermCounts()  # the story vectors' term counts of one batch, reused by the next
+    fused: dict[str, FusedEvent] = {}  # the events of one batch as stored, reused by the next
     with recorded(store, report):
         for start in range(0, len(pending), size):
             batch = pending[start : start + size]
-            _resolve_batch(store, report.run_id, batch, kb, onto, rules, settings, report, counts)
+            _resolve_batch(store, report.run_id, batch, kb, onto, rules, settings, report, counts, fused)
             report.articles += len(batch)
             if progress is not None:
                 progress.advance(len(batch))
     return report
 
 
-def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report, counts) -> None:
+def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report, counts, fused) -> None:
     ids = [a for a, _ in batch]
     inputs = store.resolution_inputs(ids)
 
@@ -147,8 +148,10 @@ def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report, coun
 
     def load(keys: set[str]) -> list[FusedEvent]:
         entities = {k.rsplit(":", 1)[1] for k in keys}
-        rows = store.fused_event_mentions(entities, lo - 2 * REACH, hi + REACH)
-        grouped: dict[str, FusedEvent] = {}
+        ids = store.fused_event_ids(entities, lo - 2 * REACH, hi + REACH)
+        # The last batch's events are read from memory, the others from the store.
+        grouped = {i: _as_stored(fused[i]) for i in sorted(ids & fused.keys())}
+        rows = store.fused_event_mentions(event_ids=ids - fused.keys())
         for row in sorted(rows, key=lambda r: (r["article_date"], r["article_id"], r["start"])):
             ev = grouped.setdefault(row["event_id"], FusedEvent(row["event_id"]))
             ev.add(_fusion_mention(row, row["article_date"], row, kb.country_geonames), row["merge_reason"] or "")
@@ -167,6 +170,8 @@ def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report, coun
     summaries = {e.event_id: _event_row(e, aggregate(e, outlets, stories_of), onto, index.entities, rows_by_id)
                  for e in touched}  # fmt: skip
     store.save_fusion(run_id, assigned, resolved_actors, summaries)
+    fused.clear()
+    fused.update(events.events)
     report.touched["events"].update(e.event_id for e in touched)
     report.events = len(report.touched["events"])
 
@@ -175,6 +180,14 @@ def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report, coun
         s["row"]["story_id"] for s in summaries.values() if s["row"]["story_id"]
     }
     store.refresh_stories(run_id, touched_stories)
+
+
+def _as_stored(event: FusedEvent) -> FusedEvent:
+    """A copy of an event as it loads from the store (its mentions by article date, article and position)."""
+    copy = FusedEvent(event.event_id)
+    for m in sorted(event.mentions, key=lambda m: (m.article_date, m.article_id, m.start)):
+        copy.add(m, event.reasons[m.mention_id])
+    return copy
 
 
 def _resolve_actors(article_id: str, row: dict, by_span: dict) -> dict:

@@ -387,7 +387,7 @@ def _most_shared(row: np.ndarray, col: np.ndarray, count: np.ndarray, n_rows: in
     fit = k - at_least[np.arange(n_rows), cut + 1]
     keep = count > cut[row]
     tie = np.flatnonzero(count == cut[row])
-    tie = tie[np.lexsort((col[tie], row[tie]))]
+    tie = tie[np.argsort(row[tie] * (int(col.max()) + 1) + col[tie])]  # by row, then column
     rank = np.arange(len(tie)) - np.searchsorted(row[tie], row[tie], "left")
     keep[tie[rank < fit[row[tie]]]] = True
     return keep

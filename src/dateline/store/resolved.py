@@ -408,10 +408,10 @@ class ResolveTables:
 
     # -- fused events ---------------------------------------------------------------------------
 
-    def fused_event_mentions(self, entity_ids: Iterable[str], since: date, until: date) -> list[dict[str, Any]]:
-        """The mentions of stored events that involve any of these entities within a date range."""
+    def fused_event_ids(self, entity_ids: Iterable[str], since: date, until: date) -> set[str]:
+        """The stored events that involve any of these entities within a date range."""
+        event_ids: set[str] = set()
         with self._read() as conn:
-            event_ids: set[str] = set()
             for chunk in _chunks(sorted(set(entity_ids))):
                 stmt = (  # one index range per entity: ix_event_actors_range (entity_id, range_end)
                     select(event_actors.c.event_id)
@@ -420,8 +420,18 @@ class ResolveTables:
                     .where(event_actors.c.range_start <= until)
                 )
                 event_ids.update(conn.execute(stmt).scalars())
-            rows = []
-            for chunk in _chunks(sorted(event_ids)):
+        return event_ids
+
+    def fused_event_mentions(self, entity_ids: Iterable[str] = (), since: date | None = None,
+                             until: date | None = None, *, event_ids: Iterable[str] | None = None
+                             ) -> list[dict[str, Any]]:  # fmt: skip
+        """The mentions of stored events (with their article's date): those of ``event_ids``, else those of the
+        events that involve any of these entities within a date range."""
+        if event_ids is None:
+            event_ids = self.fused_event_ids(entity_ids, since, until)
+        rows = []
+        with self._read() as conn:
+            for chunk in _chunks(sorted(set(event_ids))):
                 stmt = (
                     select(event_mentions, articles.c.date.label("article_date"))
                     .join(articles, articles.c.article_id == event_mentions.c.article_id)
