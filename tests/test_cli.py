@@ -232,6 +232,12 @@ def test_cli_resolve_stories_timeline_and_contract_exports(run, sample_articles)
     assert code == 0 and "Timeline" in out and "Key quotes" in out
     code, out, _ = run("entity", "Erdogan")
     assert code == 0 and "Erdoğan" in out and "Why each article" in out
+    code, out, _ = run("entity", "Erdogan", "--limit", "1", "--format", "json")
+    [shown] = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(shown["links"]) == 1 and shown["num_links"] == 2
+    assert shown["links"][0]["date"] == "2022-02-03", "the latest article's link first"
+    code, out, _ = run("entity", "Erdogan", "--limit", "1")
+    assert code == 0 and "latest 1 of 2 links" in out
     code, out, _ = run("timeline", "--actor", "Erdogan", "--format", "json")
     events = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and events and all(e["mentions"] for e in events)

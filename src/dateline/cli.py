@@ -524,9 +524,12 @@ def entities(
 def entity(
     name: Annotated[str, typer.Argument(help="An entity id, name or alias.", show_default=False)],
     db: DbOption = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="Show at most this many links, latest articles first.")
+    ] = 50,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Show one entity: its names, roles over time, and why each article's mentions were linked to it."""
+    """Show one entity: its names, roles over time, and why the latest articles' mentions were linked to it."""
     from .errors import NotFound
 
     with _store(db) as store:
@@ -538,7 +541,7 @@ def entity(
             listed = "; ".join(f"{r['entity_id']} {r['name']} ({r['type']})" for r in rows[:5])
             raise NotFound(f"{name!r} names {len(ids)} entities ({listed}); give an id")
         [row] = store.entity_rows(ids)
-        row["links"] = store.entity_links_of(row["entity_id"])
+        row["links"], row["num_links"] = store.entity_links_of(row["entity_id"], limit)
     if fmt != OutputFormat.table:
         emit([row], list(row), fmt.value)
         return
@@ -554,10 +557,12 @@ def entity(
         emit(row["roles"], ["role", "country", "sector", "first", "last", "count"], "table", title="Roles")
     emit(
         row["links"],
-        ["article_id", "name", "score", "reason"],
+        ["date", "article_id", "name", "score", "reason"],
         "table",
         title="Why each article's mentions are this entity",
     )
+    if row["num_links"] > len(row["links"]):
+        console.print(safe_text(f"latest {len(row['links'])} of {row['num_links']} links; more with --limit", "dim"))
 
 
 @app.command(epilog="Example: dateline stories --since 2022-02-01 --limit 20")

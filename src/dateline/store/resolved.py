@@ -208,11 +208,21 @@ class ResolveTables:
                     out.setdefault(row.pop("entity_id"), []).append(row)
         return out
 
-    def entity_links_of(self, entity_id: str) -> list[dict[str, Any]]:
-        """Why each article's mentions were linked to this entity."""
-        stmt = select(entity_links).where(entity_links.c.entity_id == entity_id).order_by(entity_links.c.article_id)
+    def entity_links_of(self, entity_id: str, limit: int | None = None) -> tuple[list[dict[str, Any]], int]:
+        """Why each article's mentions were linked to this entity, latest articles first (at most ``limit``), and
+        how many links there are in all."""
+        where = entity_links.c.entity_id == entity_id
+        stmt = (
+            select(entity_links, articles.c.date)
+            .join(articles, articles.c.article_id == entity_links.c.article_id)
+            .where(where)
+            .order_by(articles.c.date.desc(), entity_links.c.article_id, entity_links.c.local_key)
+            .limit(limit)
+        )
         with self._read() as conn:
-            return [dict(r) for r in conn.execute(stmt).mappings()]
+            rows = [dict(r) for r in conn.execute(stmt).mappings()]
+            total = conn.execute(select(func.count()).select_from(entity_links).where(where)).scalar_one()
+        return rows, total
 
     def iter_entities(self) -> Iterable[dict[str, Any]]:
         """Every entity with its mentions; for exports (in chunks, by id)."""
