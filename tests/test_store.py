@@ -131,6 +131,25 @@ def test_store_stats_and_runs(fresh_store):
     assert r["status"] == "ok" and '"ingest.max_chars": 5' in r["config"] and r["dateline_version"]
 
 
+def test_store_refreshes_planner_statistics_after_large_runs(fresh_store):
+    """PostgreSQL: ANALYZE after a run of 1,000 articles or more that is a tenth of the store; never on SQLite."""
+    from sqlalchemy import text
+
+    run = fresh_store.begin_run("ingest x", {})
+    fresh_store.add_batch(run, [art(f"Text {n}.", outlet="o1") for n in range(20)])
+    assert not fresh_store.refresh_statistics(999)
+    if fresh_store.dialect == "sqlite":
+        assert not fresh_store.refresh_statistics(10**6)
+        return
+    assert fresh_store.refresh_statistics(1000)
+    with fresh_store.engine.connect() as conn:
+        analyzed = conn.execute(text(
+            "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() AND last_analyze IS NOT NULL"
+        )).scalars().all()  # fmt: skip
+        estimate = conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'articles'::regclass")).scalar()
+    assert {"articles", "events", "mentions", "stories"} <= set(analyzed) and estimate == 20
+
+
 @pytest.mark.parametrize(
     ("given", "url"),
     [

@@ -45,6 +45,11 @@ class IngestReport:
     rejects: list[Reject] = field(default_factory=list)
     status: str = "running"
 
+    @property
+    def articles(self) -> int:
+        """How many publications (of new texts or of stored ones) this run stored."""
+        return self.counts.new_publications
+
     def to_dict(self) -> dict:
         """A JSON-friendly summary (what the run records)."""
         return {"sources": self.sources, "records": self.records, **asdict(self.counts)}

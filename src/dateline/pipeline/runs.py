@@ -13,7 +13,9 @@ logger = logging.getLogger(__name__)
 def recorded(store, report) -> Iterator[None]:
     """Record the end of ``report.run_id`` in the store: ``ok``, ``interrupted`` (Ctrl-C) or ``failed``.
 
-    ``report`` has ``run_id``, ``status`` and ``to_dict()``; the exception, if any, goes on.
+    ``report`` has ``run_id``, ``status``, ``articles`` (how many it wrote) and ``to_dict()``; the exception, if
+    any, goes on. After a large run that ends well, the tables get fresh planner statistics
+    (:meth:`Store.refresh_statistics`).
     """
     try:
         yield
@@ -30,3 +32,4 @@ def recorded(store, report) -> Iterator[None]:
         raise
     report.status = "ok"
     store.end_run(report.run_id, report.status, report.to_dict())
+    store.refresh_statistics(report.articles)  # after a large run, fresh planner statistics (PostgreSQL)
