@@ -411,6 +411,7 @@ def main() -> None:
                         help="generated articles for the resolve benchmark (annotations without parsing)")  # fmt: skip
     parser.add_argument("--base", type=int, default=100_000, help="articles in the database for incremental and query")
     parser.add_argument("--add", type=int, default=1000, help="articles added in the incremental benchmark")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each incremental case (medians reported)")
     parser.add_argument("--no-write", action="store_true", help="print the page; do not rewrite docs/benchmarks.*")
     args = parser.parse_args()
     import incremental as bench_incremental
@@ -439,9 +440,9 @@ def main() -> None:
         sections["resolve"] = {"results": [{k: r[k] for k in keep if k in r} for r in results], "markdown": md,
                                "measured": today}  # fmt: skip
     if "incremental" in todo:
-        inc = bench_incremental.run(args.base, args.add)
+        inc = bench_incremental.run(args.base, args.add, repeat=args.repeat)
         md = bench_incremental.markdown(
-            inc, f".venv/bin/python bench/incremental.py --base {args.base} --add {args.add}"
+            inc, f".venv/bin/python bench/incremental.py --base {args.base} --add {args.add} --repeat {args.repeat}"
         )
         slim = {k: inc[k] for k in ("base", "add", "ratio", "insert_ratio", "passed")}
         sections["incremental"] = {"result": slim, "markdown": md, "measured": today}
