@@ -97,6 +97,25 @@ def test_events_demand_from_the_west():
     assert (e.cameo_code, e.plover_type, codes(e.sources), codes(e.targets)) == ("100", "REQUEST", ["RUSGOV"], ["WST"])
 
 
+def test_events_with_hanging_from_the_object_of_a_phrase_is_the_target():
+    """ "held talks with X": the parser hangs "with X" from "talks", not from "held"."""
+    doc, ann = parse(
+        "Turkey/NNP/1/nsubj held/VBD/-1/ROOT/hold talks/NNS/1/dobj/talk with/IN/2/prep Ukraine/NNP/3/pobj",
+        {"Turkey": ("GPE", "TUR", None), "Ukraine": ("GPE", "UKR", None)},
+    )
+    e = one(doc, ann)
+    assert (e.cameo_code, codes(e.sources), codes(e.targets)) == ("040", ["TUR"], ["UKR"])
+
+
+def test_events_the_subject_of_is_due_to_is_the_source():
+    doc, ann = parse(
+        "Turkey/NNP/1/nsubj is/VBZ/-1/ROOT/be due/JJ/1/acomp to/TO/4/aux visit/VB/2/xcomp Ukraine/NNP/4/dobj",
+        {"Turkey": ("GPE", "TUR", None), "Ukraine": ("GPE", "UKR", "location")},
+    )
+    e = one(doc, ann)
+    assert (e.modality, codes(e.sources)) == ("future", ["TUR"])
+
+
 def test_events_passive_voice_swaps_roles():
     doc, ann = parse(
         "Ukraine/NNP/2/nsubjpass was/VBD/2/auxpass attacked/VBN/-1/ROOT/attack by/IN/2/agent Russia/NNP/3/pobj",
@@ -139,6 +158,42 @@ def test_events_future_cooperation_is_an_intent():
             "to/TO/1/aux deter/VB/-1/ROOT Russia/NNP/3/poss attack/NN/1/dobj on/IN/3/prep Ukraine/NNP/4/pobj",
             "hypothetical",
             "deter",
+        ),
+        # The clause that completes a noun takes the noun's modality.
+        (
+            "Russia/NNP/1/nsubj has/VBZ/-1/ROOT no/DT/3/det plans/NNS/1/dobj/plan to/TO/5/aux attack/VB/3/acl"
+            " Ukraine/NNP/5/dobj",
+            "negated",
+            "no",
+        ),
+        (
+            "officials/NNS/1/nsubj rejected/VBD/-1/ROOT/reject claims/NNS/1/dobj/claim that/IN/5/mark"
+            " Russia/NNP/5/nsubj attacked/VBD/2/acl/attack Ukraine/NNP/5/dobj",
+            "negated",
+            "rejected",
+        ),
+        (
+            "officials/NNS/1/nsubj confirmed/VBD/-1/ROOT/confirm reports/NNS/1/dobj/report that/IN/5/mark"
+            " Russia/NNP/5/nsubj attacked/VBD/2/acl/attack Ukraine/NNP/5/dobj",
+            "asserted",
+            None,
+        ),
+        (
+            "Russia/NNP/1/nsubj announced/VBD/-1/ROOT/announce plans/NNS/1/dobj/plan to/TO/4/aux attack/VB/2/acl"
+            " Ukraine/NNP/4/dobj",
+            "future",
+            "plans",
+        ),
+        (
+            "Russia/NNP/1/nsubj made/VBD/-1/ROOT/make a/DT/3/det threat/NN/1/dobj to/TO/5/aux attack/VB/3/acl"
+            " Ukraine/NNP/5/dobj",
+            "hypothetical",
+            "threat",
+        ),
+        (
+            "troops/NNS/4/nsubj attacking/VBG/0/acl/attack Ukraine/NNP/1/dobj were/VBD/4/aux seen/VBN/-1/ROOT/see",
+            "asserted",
+            None,
         ),
     ],
 )

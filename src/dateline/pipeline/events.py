@@ -27,6 +27,8 @@ HYPOTHETICAL_NOUNS = {"event", "fear", "fears", "threat", "threats", "risk", "po
 FUTURE_WORDS = {"ahead", "upcoming", "planned", "proposed", "scheduled", "expected", "forthcoming", "next"}
 # Verbs whose object has not happened and is to be prevented: "deter further aggression", "avert an offensive".
 PREVENTING = {"deter", "prevent", "avert", "avoid", "stop", "thwart", "forestall", "preclude", "discourage", "fear"}
+# Nouns whose "to" clause is planned: "a decision to invade", "the intention to visit" (and PLANNING's lemmas).
+PLANNING_NOUNS = {"intention", "intent", "decision", "bid", "attempt", "readiness", "proposal"}
 # Adjectives that plan like verbs: "ready to act as a mediator".
 PLANNING_ADJ = {"ready", "willing", "prepared", "due", "eager", "poised", "set"}
 PRONOUNS = {"it", "they", "we", "he", "she"}
@@ -163,7 +165,7 @@ def _verb_subjects(tok: Token, actors: _Actors) -> list[Mention]:
             if not found and s.text.lower() in ("he", "she") and _lemma(tok) in SPEECH:
                 found = actors.last_person_before(s)  # '"...," he said': the person last named
             return found
-        if tok.dep_ in ("xcomp", "conj", "advcl") and tok.head.i != tok.i:
+        if tok.dep_ in ("xcomp", "conj", "advcl", "acomp") and tok.head.i != tok.i:  # "is due to visit"
             tok = tok.head
             continue
         break
@@ -233,6 +235,9 @@ def _sources_targets(tok: Token, p: Pattern, actors: _Actors) -> tuple[list[Ment
             found = [m for o in _prep_objects(tok, {"of"}) for m in actors.of(o)]
         elif slot.startswith("prep:"):
             found = [m for o in _prep_objects(tok, {slot[5:]}) for m in actors.of(o)]
+            if not found and p.condition == "obj":  # "held talks with X": "with" may hang from "talks"
+                phrase = [o for o in _children(tok, "dobj", "obj") if _lemma(o) in p.words or o.text.lower() in p.words]
+                found = [m for q in phrase for o in _prep_objects(q, {slot[5:]}) for m in actors.of(o)]
         else:
             found = []
         targets += [m for m in found if m not in sources and m not in targets]
@@ -274,6 +279,34 @@ def _governors(tok: Token) -> list[Token]:
     return out
 
 
+def _complement_noun(top: Token) -> Token | None:
+    """The noun whose content the clause ``top`` heads: "claims [that Russia attacked]", "plans [to
+    invade]"; None for a clause that only describes a noun ("troops [stationed near Kyiv]")."""
+    if top.dep_ != "acl" or not top.head.tag_.startswith("NN"):
+        return None
+    opens = any((c.dep_ == "mark" and c.text.lower() == "that") or (c.dep_ == "aux" and c.tag_ == "TO")
+                for c in top.children)  # fmt: skip
+    return top.head if opens else None
+
+
+def _noun_modality(noun: Token | None) -> tuple[str, str | None] | None:
+    """The modality a complement noun gives its clause: "no plans to" (negated), "rejected claims that"
+    (negated), "the threat to invade" (hypothetical), "plans to invade" (future); None: none."""
+    if noun is None:
+        return None
+    for c in noun.children:
+        if c.dep_ == "neg" or (c.dep_ == "det" and c.text.lower() == "no"):
+            return "negated", c.text
+    head = noun.head
+    if noun.dep_ == "dobj" and _is_verb(head) and _lemma(head) in NEGATING:
+        return "negated", head.text
+    if noun.text.lower() in HYPOTHETICAL_NOUNS:
+        return "hypothetical", noun.text
+    if _lemma(noun) in PLANNING or _lemma(noun) in PLANNING_NOUNS:
+        return "future", noun.text
+    return None
+
+
 def _modality(tok: Token, p: Pattern) -> tuple[str, str | None]:
     """asserted / negated / hypothetical / future, with the cue word."""
     clause = _clause_chain(tok)
@@ -287,6 +320,9 @@ def _modality(tok: Token, p: Pattern) -> tuple[str, str | None]:
     for t in clause[1:] + above:
         if _is_verb(t) and _lemma(t) in NEGATING and not any(c.dep_ == "neg" for c in t.children):
             return "negated", t.text  # "Russia denies that it is preparing to invade"
+    by_noun = _noun_modality(_complement_noun(clause[-1]))
+    if by_noun and by_noun[0] == "negated":
+        return by_noun
     for t in clause + above:
         if _is_verb(t) and _lemma(t) in PREVENTING and t is not tok:
             return "hypothetical", t.text  # "to deter further aggression"
@@ -315,7 +351,7 @@ def _modality(tok: Token, p: Pattern) -> tuple[str, str | None]:
     for c in tok.children:
         if c.text.lower() in FUTURE_WORDS:
             return "future", c.text
-    return "asserted", None
+    return by_noun or ("asserted", None)
 
 
 def _reported_by(tok: Token, actors: _Actors) -> str | None:
