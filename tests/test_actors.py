@@ -122,6 +122,52 @@ def test_coref_surname_description_and_pronoun(kb):
     assert {m.canonical for m in out if m.chain is not None} == {"Recep Erdogan"}
 
 
+def test_coref_a_lone_surname_is_the_person_though_ner_missed_or_mislabeled_it(kb):
+    """ "Tashad al-Sabari ... Sabari met Novak": NER called one surname an ORG and missed the other."""
+    words = ["Minister", "Tashad", "al-Sabari", "met", "Anna", "Novak", ".", "Sabari", "thanked", "Novak", "."]
+    tags = ["NNP", "NNP", "NNP", "VBD", "NNP", "NNP", ".", "NNP", "VBD", "NNP", "."]
+    heads = [2, 2, 3, 3, 5, 3, 3, 8, 8, 8, 8]
+    deps = ["compound", "compound", "nsubj", "ROOT", "compound", "dobj", "punct", "nsubj", "ROOT", "dobj", "punct"]
+    doc = Doc(Vocab(), words=words, tags=tags, heads=heads, deps=deps, sent_starts=[i in (0, 7) for i in range(11)])
+    ms = [
+        Mention(doc[s:e].start_char, doc[s:e].end_char, doc[s:e].text, label, sent, root=doc[s:e].root.i)
+        for s, e, label, sent in [(1, 3, "PERSON", 0), (4, 6, "PERSON", 0), (7, 8, "ORG", 1)]
+    ]
+    out = resolve_coreference(doc, code_actors(doc, ms, kb), kb, chunks=[])
+    by_start = {m.start: m for m in out}
+    sabari, novak = by_start[doc[7].idx], by_start[doc[9].idx]
+    assert (sabari.label, sabari.canonical) == ("PERSON", "Tashad al-Sabari")
+    assert (novak.label, novak.canonical, novak.sentence) == ("PERSON", "Anna Novak", 1)
+    assert sabari.chain != novak.chain
+
+
+def test_coref_a_titled_surname_and_the_official(kb):
+    """ "Minister Novak left. Novak (tagged NN) smiled. The official waved.": one chain; "the official" has no
+    title of its own, so it may describe a minister."""
+    words = ["Minister", "Novak", "left", ".", "Novak", "smiled", ".", "The", "official", "waved", "."]
+    tags = ["NNP", "NNP", "VBD", ".", "NN", "VBD", ".", "DT", "NN", "VBD", "."]
+    heads = [1, 2, 2, 2, 5, 5, 5, 8, 9, 9, 9]
+    deps = ["compound", "nsubj", "ROOT", "punct", "nsubj", "ROOT", "punct", "det", "nsubj", "ROOT", "punct"]
+    doc = Doc(Vocab(), words=words, tags=tags, heads=heads, deps=deps, sent_starts=[i in (0, 4, 7) for i in range(11)])
+    ms = [Mention(doc[1].idx, doc[1].idx + 5, "Novak", "PERSON", 0, root=1)]
+    out = resolve_coreference(doc, code_actors(doc, ms, kb), kb, chunks=[doc[7:9]])
+    assert [(m.text, m.label, m.chain) for m in out] == [
+        ("Novak", "PERSON", 0),
+        ("Novak", "PERSON", 0),
+        ("The official", "NOMINAL", 0),
+    ]
+    assert {m.actor_code for m in out} == {"GOV"}
+
+
+def test_coref_a_known_organization_keeps_its_label(kb):
+    words = ["Michael", "Jordan", "visited", "Jordan", "."]
+    doc = Doc(Vocab(), words=words, tags=["NNP", "NNP", "VBD", "NNP", "."], heads=[1, 2, 2, 2, 2],
+              deps=["compound", "nsubj", "ROOT", "dobj", "punct"])  # fmt: skip
+    ms = [Mention(0, 14, "Michael Jordan", "PERSON", 0, root=1), Mention(23, 29, "Jordan", "GPE", 0, root=3)]
+    out = resolve_coreference(doc, code_actors(doc, ms, kb), kb, chunks=[])
+    assert [(m.text, m.label) for m in out] == [("Michael Jordan", "PERSON"), ("Jordan", "GPE")]
+
+
 def test_places_prefer_the_article_country(kb):
     doc, ms = make(
         ["Talks", "in", "Moscow"], ["NNS", "IN", "NNP"], [0, 0, 1], ["ROOT", "prep", "pobj"], ents=[(2, 3, "GPE")]

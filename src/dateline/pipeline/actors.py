@@ -6,6 +6,7 @@ on hand-built Docs. Every rule names the case it handles.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
@@ -249,9 +250,51 @@ def _name_key(text: str) -> str:
     return unidecode(text).casefold().strip(" .,'’")
 
 
+# NER labels a lone surname may wrongly get.
+NAME_LABELS = {"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"}
+# Particles joined to an Arabic surname by a hyphen: "al-Sabari" is also written "Sabari".
+SURNAME_PARTICLES = ("al-", "el-", "ad-", "ar-", "as-", "ash-", "at-", "an-", "az-", "ul-")
+
+
+def _surname_keys(name: str) -> set[str]:
+    """The keys under which a full name's surname may appear alone: "Tashad al-Sabari" -> al-sabari, sabari."""
+    last = _name_key(name.replace("]", "").replace("[", "").split()[-1])
+    keys = {last}
+    for particle in SURNAME_PARTICLES:
+        if last.startswith(particle) and len(last) > len(particle) + 1:
+            keys.add(last[len(particle) :])
+    return keys
+
+
+def _surnames_as_people(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Surnames the NER missed or mislabeled: a capitalized word that is the surname of a full PERSON
+    name (or of a titled one: "Minister Novak") in the same article ("Tashad al-Sabari met ... Sabari
+    held talks") is a PERSON mention, whatever
+    label NER gave it, unless the actors stage knew it as something else (it has an actor code)."""
+    named = [m for m in mentions if m.label == "PERSON" and (" " in m.text or m.sector)]  # "Minister Novak" too
+    surnames = set().union(*(_surname_keys(m.text) for m in named))
+    if not surnames:
+        return mentions
+    for m in mentions:
+        if m.label in NAME_LABELS and not m.actor_code and " " not in m.text and _name_key(m.text) in surnames:
+            m.label = "PERSON"
+    covered = sorted((m.start, m.end) for m in mentions)
+    added = []
+    for tok in doc:
+        if not tok.tag_.startswith("NN") or not tok.text[:1].isupper() or _name_key(tok.text) not in surnames:
+            continue
+        at = bisect_right(covered, (tok.idx, float("inf")))
+        if at and covered[at - 1][1] > tok.idx:
+            continue  # inside a mention
+        added.append(Mention(tok.idx, tok.idx + len(tok), tok.text, "PERSON", _sentence(doc, tok.i), root=tok.i))
+    return sorted(mentions + added, key=lambda x: (x.start, -x.end)) if added else mentions
+
+
 def resolve_coreference(doc: Doc, mentions: list[Mention], kb: KB, chunks: list[Span] | None = None) -> list[Mention]:
     """Link mentions of the same person within one article into chains.
 
+    - A surname alone is a person when a full name of the article ends with it ("Tashad al-Sabari" ...
+      "Sabari"), though NER missed it or called it an organization.
     - A surname alone ("Novak") joins the chain of the full name that ends with it
       ("Anna Maria Novak"), the nearest before it, else the first after it.
     - A description ("the Turkish leader", "the president") joins the latest person chain whose
@@ -264,6 +307,7 @@ def resolve_coreference(doc: Doc, mentions: list[Mention], kb: KB, chunks: list[
     Returns:
         The mentions, with description and pronoun mentions added, in text order.
     """
+    mentions = _surnames_as_people(doc, mentions)
     people = [m for m in mentions if m.label == "PERSON"]
     chains: list[list[Mention]] = []
     by_surname: dict[str, list[int]] = {}
@@ -277,7 +321,8 @@ def resolve_coreference(doc: Doc, mentions: list[Mention], kb: KB, chunks: list[
             else:
                 chains[chain].append(m)
             m.chain = chain
-            by_surname.setdefault(_name_key(parts[-1]), []).append(chain)
+            for key in _surname_keys(m.text):
+                by_surname.setdefault(key, []).append(chain)
     for m in people:
         if m.chain is not None:
             continue
@@ -335,6 +380,8 @@ def _descriptions(doc, chunks, mentions, chains, profile, kb) -> list[Mention]:
         if any(child.dep_ == "appos" for child in chunk.root.children):
             continue  # "the president, X": the apposition rule already coded X
         country = _words_country(kb, words[: found[2]])
+        # "the official" has no title of its own: it may describe any official, whatever the chain's role
+        generic = not kb.roles.get(" ".join(w.lower() for w in words[found[2] : found[3]]), ("", ""))[1]
         best = None
         for i, chain in enumerate(chains):
             before = [m for m in chain if m.start < chunk.start_char]
@@ -343,7 +390,7 @@ def _descriptions(doc, chunks, mentions, chains, profile, kb) -> list[Mention]:
             c_country, c_sector, c_role = profile(chain)
             if c_sector != "GOV" or (country and c_country and country != c_country):
                 continue
-            if found[1] not in ("Leader", "", None) and c_role and c_role.lower() != found[1].lower():
+            if not generic and found[1] != "Leader" and c_role and c_role.lower() != found[1].lower():
                 continue
             last = before[-1].start
             if best is None or last > best[1]:
