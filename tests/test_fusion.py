@@ -81,6 +81,26 @@ def test_undated_mentions_fuse_only_within_days_of_each_other():
     assert groups([a, b, c]) == [["m1", "m2"], ["m3"]]
 
 
+def test_undated_threats_and_denials_stay_one_statement_for_a_week():
+    days = [date(2022, 2, 3), date(2022, 2, 9)]
+    for modality, expected in (("hypothetical", [["m1", "m2"]]), ("negated", [["m1", "m2"]]),
+                               ("asserted", [["m1"], ["m2"]])):  # fmt: skip
+        ms = [mention(f"m{i + 1}", f"a{i + 1}", day=d, modality=modality, precision="article", date_value=d.isoformat())
+              for i, d in enumerate(days)]  # fmt: skip
+        assert groups(ms) == expected, modality
+
+
+def test_a_country_and_its_forces_at_one_place_on_one_day_are_one_event():
+    """ "Russian troops shelled X" and "Russia shelled X": other source entities, one country, one place."""
+    troops = mention("m1", code="194", sources=("RUSMIL",), targets=(), source_codes=("RUSMIL",), target_codes=(),
+                     location="P1", location_country="UKR")  # fmt: skip
+    country = mention("m2", "a2", code="194", sources=("RUS",), targets=(), source_codes=("RUS",), target_codes=(),
+                      location="P1", location_country="UKR")  # fmt: skip
+    elsewhere = mention("m3", "a3", code="194", sources=("RUS",), targets=(), source_codes=("RUS",), target_codes=(),
+                        location="P2", location_country="UKR")  # fmt: skip
+    assert groups([troops, country, elsewhere]) == [["m1", "m2"], ["m3"]]
+
+
 def test_places_that_contradict_stay_apart():
     kyiv = mention("m1", location="P1", location_country="UKR")
     trabzon = mention("m2", "a2", location="P2", location_country="TUR")

@@ -29,6 +29,8 @@ __all__ = ["EventIndex", "FusedEvent", "FusionMention", "aggregate", "fuse_event
 REAL = ("asserted", "historical")
 GROUPS = {"asserted": "pos", "historical": "pos", "future": "pos", "negated": "neg", "hypothetical": "hyp"}
 ARTICLE_WINDOW = 3  # days: two undated mentions of one happening are reported within this many days
+# days: the same for what did not happen (a threat, a denial): repeated for longer, it stays one statement
+UNREALIZED_WINDOW = 7
 REPORT_LAG = 7  # days: an undated mention may report an explicitly dated event up to this long after
 DATE_DISAGREEMENT = 2  # days: outlets that disagree by this much may still report one happening
 MIN_SCORE = 0.55
@@ -68,11 +70,16 @@ class FusionMention:
     def group(self) -> str:
         return GROUPS.get(self.modality, "pos")
 
+    @property
+    def window(self) -> int:
+        """Days around its article's date in which another undated mention may report the same event."""
+        return ARTICLE_WINDOW if self.group == "pos" else UNREALIZED_WINDOW
+
     def span(self) -> tuple[date, date]:
         """The days this mention's event may have happened on."""
         if self.explicit_date:
             return self.range_start, self.range_end or self.range_start
-        return self.article_date - timedelta(days=ARTICLE_WINDOW), self.article_date
+        return self.article_date - timedelta(days=self.window), self.article_date
 
 
 @dataclass
@@ -106,12 +113,13 @@ def event_id_for(m: FusionMention) -> str:
 
 
 def blocking_keys(m: FusionMention, onto: Ontology) -> set[str]:
-    """One key per actor entity (and the place): group, announced root, entity."""
+    """One key per actor entity and one for the place: group, announced root, entity. (The place brings
+    together reports whose actors are different entities of one country: "Russian troops" and "Russia".)"""
     if not m.root:
         m.root = onto.announced_root(m.cameo_code)
     root = m.root
-    actors = (*m.sources, *m.targets) or ((m.location,) if m.location else ())
-    return {f"{m.group}:{root}:{e}" for e in actors}
+    keys = (*m.sources, *m.targets, *((m.location,) if m.location else ()))
+    return {f"{m.group}:{root}:{e}" for e in keys}
 
 
 def _source_tokens(m: FusionMention) -> set[str]:
@@ -136,14 +144,15 @@ def _looks_in(m: FusionMention) -> tuple[tuple[bool, range], tuple[bool, range]]
 
     Explicit dates fit explicit dates at most ``DATE_DISAGREEMENT`` days away, and an undated mention whose article
     is 1 day before to ``REPORT_LAG`` days after them; an undated mention fits explicit dates ``REPORT_LAG`` days
-    before to 1 day after its article, and undated mentions ``ARTICLE_WINDOW`` days around it.
+    before to 1 day after its article, and undated mentions ``ARTICLE_WINDOW`` days around it
+    (``UNREALIZED_WINDOW`` for what did not happen).
     """
     if m.explicit_date:
         a, b = m.range_start.toordinal(), (m.range_end or m.range_start).toordinal()
         explicit = range(min(a, b) - DATE_DISAGREEMENT, max(a, b) + DATE_DISAGREEMENT + 1)
         return (True, explicit), (False, range(a - 1, a + REPORT_LAG + 1))
     day = m.article_date.toordinal()
-    return (True, range(day - REPORT_LAG, day + 2)), (False, range(day - ARTICLE_WINDOW, day + ARTICLE_WINDOW + 1))
+    return (True, range(day - REPORT_LAG, day + 2)), (False, range(day - m.window, day + m.window + 1))
 
 
 class EventIndex:
@@ -287,7 +296,7 @@ def _pair(m: FusionMention, o: FusionMention, names: Mapping[str, str]) -> tuple
         d0, _ = dated.span()
         if not (undated.article_date - timedelta(days=REPORT_LAG) <= d0 <= undated.article_date + timedelta(days=1)):
             return None
-    elif abs((m.article_date - o.article_date).days) > ARTICLE_WINDOW:
+    elif abs((m.article_date - o.article_date).days) > m.window:  # one group, one window
         return None
     other_place = bool(m.location and o.location and m.location != o.location)
     one_country = m.location_country == o.location_country and (m.location_is_country or o.location_is_country)
