@@ -366,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     results.update(evaluate_synth())
     print(json.dumps(results, indent=2))
     if args.write_docs:
-        args.write_docs.write_text(render(results), encoding="utf-8")
+        args.write_docs.write_text(render(results).rstrip("\n") + "\n", encoding="utf-8")
     failures = check_floors(results, floors())
     for failure in failures:
         print(f"quality gate: {failure}", file=sys.stderr)
