@@ -28,7 +28,13 @@ def test_bench_sections_render():
     scaling = bench.bench_scaling([40, 80])
     assert [r["articles"] for r in scaling] == [40, 80]
     assert all(r["total"] > 0 for r in scaling) and scaling[0]["bare_parse"] > 0
-    sections = {"scaling": {"rows": scaling, "measured": "today"}, "command": "cmd"}
+    rows, described = bench.bench_annotate(4)
+    assert [r["records"] for r in rows] == [4] * 5 and rows[-1]["what"] == bench.WHOLE
+    assert all(r["seconds"] > 0 and r["vs_read"] > 0 for r in rows) and rows[0]["vs_read"] == 1
+    sections = {"scaling": {"rows": scaling, "measured": "today"}, "command": "cmd",
+                "annotate": {"rows": rows, "described": described, "stages": stages, "measured": "today"}}  # fmt: skip
     sections["bars"] = bench._bars(sections)
     text = bench.render(sections)
     assert "## Scaling" in text and "| 80 |" in text and "of its throughput" in text and "Command: `cmd`" in text
+    assert "## Throughput" in text and f"| {bench.WHOLE} | 4 |" in text
+    assert f"{rows[-1]['vs_read']:.2f} (news texts" in sections["bars"][0]
