@@ -116,6 +116,16 @@ def test_events_the_subject_of_is_due_to_is_the_source():
     assert (e.modality, codes(e.sources)) == ("future", ["TUR"])
 
 
+def test_events_who_has_the_plan_would_act():
+    doc, ann = parse(
+        "Russia/NNP/1/nsubj has/VBZ/-1/ROOT no/DT/3/det plans/NNS/1/dobj/plan to/TO/5/aux attack/VB/3/acl"
+        " Ukraine/NNP/5/dobj",
+        {"Russia": ("GPE", "RUS", None), "Ukraine": ("GPE", "UKR", None)},
+    )
+    e = one(doc, ann)
+    assert (e.modality, codes(e.sources), codes(e.targets)) == ("negated", ["RUS"], ["UKR"])
+
+
 def test_events_passive_voice_swaps_roles():
     doc, ann = parse(
         "Ukraine/NNP/2/nsubjpass was/VBD/2/auxpass attacked/VBN/-1/ROOT/attack by/IN/2/agent Russia/NNP/3/pobj",

@@ -269,8 +269,8 @@ def _surname_keys(name: str) -> set[str]:
 def _surnames_as_people(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Surnames the NER missed or mislabeled: a capitalized word that is the surname of a full PERSON
     name (or of a titled one: "Minister Novak") in the same article ("Tashad al-Sabari met ... Sabari
-    held talks") is a PERSON mention, whatever
-    label NER gave it, unless the actors stage knew it as something else (it has an actor code)."""
+    held talks") is a PERSON mention, whatever label NER gave it, unless the actors stage knew it as
+    something else (it has an actor code: "Michael Jordan visited Jordan")."""
     named = [m for m in mentions if m.label == "PERSON" and (" " in m.text or m.sector)]  # "Minister Novak" too
     surnames = set().union(*(_surname_keys(m.text) for m in named))
     if not surnames:
@@ -293,8 +293,8 @@ def _surnames_as_people(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 def resolve_coreference(doc: Doc, mentions: list[Mention], kb: KB, chunks: list[Span] | None = None) -> list[Mention]:
     """Link mentions of the same person within one article into chains.
 
-    - A surname alone is a person when a full name of the article ends with it ("Tashad al-Sabari" ...
-      "Sabari"), though NER missed it or called it an organization.
+    - A surname alone is a person when a full or titled name of the article ends with it ("Tashad
+      al-Sabari" ... "Sabari"), though NER missed it or called it an organization.
     - A surname alone ("Novak") joins the chain of the full name that ends with it
       ("Anna Maria Novak"), the nearest before it, else the first after it.
     - A description ("the Turkish leader", "the president") joins the latest person chain whose

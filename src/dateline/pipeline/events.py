@@ -168,6 +168,10 @@ def _verb_subjects(tok: Token, actors: _Actors) -> list[Mention]:
         if tok.dep_ in ("xcomp", "conj", "advcl", "acomp") and tok.head.i != tok.i:  # "is due to visit"
             tok = tok.head
             continue
+        if (tok.dep_ == "acl" and tok.head.dep_ in ("dobj", "attr") and tok.head.head.i != tok.head.i
+                and any(c.dep_ == "aux" and c.tag_ == "TO" for c in tok.children)):  # fmt: skip
+            tok = tok.head.head  # "Russia has no plans to invade": who has the plan would act
+            continue
         break
     return []
 
