@@ -183,10 +183,11 @@ def _titles_before_names(doc: Doc, mentions: list[Mention], groups: list[Mention
     (whatever the parse made of it). The title goes to the person; the groups left are returned."""
     by_end = {g.end: g for g in groups}
     titles: set[int] = set()
+    text = doc.text  # built from the tokens at every call: once
     for m in mentions:
         if m.label != "PERSON":
             continue
-        before = doc.text[: m.start].rstrip()
+        before = text[: m.start].rstrip()
         g = by_end.get(len(before))
         if g is not None and m.start - len(before) <= 2:
             m.country = m.country or g.country
@@ -228,7 +229,7 @@ def _group(doc: Doc, span: Span, norp: Mention, kb: KB) -> Mention | None:
     if not found or not norp.country:
         return None
     start, end = span.start_char, head.idx + len(head)
-    text = doc.text[start:end]
+    text = doc[span.start : head.i + 1].text
     return Mention(
         start,
         end,

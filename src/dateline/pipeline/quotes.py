@@ -4,6 +4,7 @@ speaker linked to an actor, the cue verb, and the events coded inside the quotat
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.tokens import Doc, Token
 
@@ -53,7 +54,9 @@ def find_quotes(doc: Doc, ann: DocAnnotations) -> list[Quote]:
     actors = _Actors(doc, ann.mentions)
     quotes: list[Quote] = []
     covered: list[tuple[int, int]] = []
-    for m in _DIRECT.finditer(doc.text):
+    text = doc.text  # built from the tokens at every call: once
+    starts = [s.start_char for s in doc.sents]
+    for m in _DIRECT.finditer(text):
         group = next(g for g in (1, 2, 3) if m.group(g) is not None)
         start, end = m.start(), m.end()
         cue = _cue_near(doc, start, end)
@@ -70,7 +73,7 @@ def find_quotes(doc: Doc, ann: DocAnnotations) -> list[Quote]:
             next(iter(c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), None) if cue is not None else None
         )
         quotes.append(
-            _quote(doc, ann, start, end, m.start(group), m.end(group), "direct", cue, speakers, speaker_token)
+            _quote(text, starts, ann, start, end, m.start(group), m.end(group), "direct", cue, speakers, speaker_token)
         )
         covered.append((start, end))
     for tok in doc:
@@ -82,18 +85,19 @@ def find_quotes(doc: Doc, ann: DocAnnotations) -> list[Quote]:
                 continue  # part of a direct quotation already
             speakers = _verb_subjects(tok, actors)
             speaker_token = next(iter(c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            quotes.append(_quote(doc, ann, lo, hi, lo, hi, "indirect", tok, speakers, speaker_token))
+            quotes.append(_quote(text, starts, ann, lo, hi, lo, hi, "indirect", tok, speakers, speaker_token))
     return sorted(quotes, key=lambda q: q.start)
 
 
-def _quote(doc, ann, start, end, text_start, text_end, kind, cue, speakers, speaker_token) -> Quote:
+def _quote(text, starts, ann, start, end, text_start, text_end, kind, cue, speakers, speaker_token) -> Quote:
+    """``text``: the article's; ``starts``: where its sentences start (characters)."""
     speaker = speakers[0] if speakers else None
     inner = [i for i, e in enumerate(ann.events) if text_start <= e.start < text_end]
-    sentence = next((i for i, s in enumerate(doc.sents) if s.start_char <= start < s.end_char), 0)
+    sentence = max(bisect_right(starts, start) - 1, 0)
     return Quote(
         start=start,
         end=end,
-        text=doc.text[text_start:text_end],
+        text=text[text_start:text_end],
         kind=kind,
         sentence=sentence,
         speaker_code=(speaker.actor_code or speaker.country) if speaker else None,
