@@ -75,7 +75,7 @@ def quality(store, truth: Truth) -> dict[str, float]:
 RUN_FUNCTIONS = ("local_entities", "resolve_entities", "cluster_stories", "fuse_events", "aggregate", "_event_row",
                  "_resolve_actors", "_fusion_mention")  # fmt: skip
 STORE_METHODS = ("articles_to_resolve", "resolution_inputs", "entities_by_keys", "save_entities", "story_members",
-                 "texts", "entity_ids_of_articles", "save_story_assignments", "fused_event_mentions",
+                 "texts", "entity_ids_of_articles", "save_story_assignments", "fused_event_ids", "fused_event_mentions",
                  "original_outlets", "story_of_articles", "entity_rows", "save_fusion", "refresh_stories")  # fmt: skip
 PARTS = ("entities", "stories", "events", "refresh")
 

@@ -329,7 +329,7 @@ def test_store_upgrade_gives_event_actors_their_days(store_url, monkeypatch):
     assert migrations.migrate(engine) == ["0006_event_actor_days"]
     old.close()
     new = Store(store_url)
-    rows = new.fused_event_mentions(["e1"], date(2022, 2, 1), date(2022, 2, 5))
+    rows = new.fused_event_mentions(new.fused_event_ids(["e1"], date(2022, 2, 1), date(2022, 2, 5)))
     assert rows == []  # the event has no mentions, but the window query runs on the new columns
     with new.engine.connect() as conn:
         days = conn.execute(text("SELECT range_start, range_end FROM event_actors")).one()

@@ -151,7 +151,7 @@ def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report, coun
         ids = store.fused_event_ids(entities, lo - 2 * REACH, hi + REACH)
         # The last batch's events are read from memory, the others from the store.
         grouped = {i: _as_stored(fused[i]) for i in sorted(ids & fused.keys())}
-        rows = store.fused_event_mentions(event_ids=ids - fused.keys())
+        rows = store.fused_event_mentions(ids - fused.keys())
         for row in sorted(rows, key=lambda r: (r["article_date"], r["article_id"], r["start"])):
             ev = grouped.setdefault(row["event_id"], FusedEvent(row["event_id"]))
             ev.add(_fusion_mention(row, row["article_date"], row, kb.country_geonames), row["merge_reason"] or "")

@@ -432,13 +432,8 @@ class ResolveTables:
                 event_ids.update(conn.execute(stmt).scalars())
         return event_ids
 
-    def fused_event_mentions(self, entity_ids: Iterable[str] = (), since: date | None = None,
-                             until: date | None = None, *, event_ids: Iterable[str] | None = None
-                             ) -> list[dict[str, Any]]:  # fmt: skip
-        """The mentions of stored events (with their article's date): those of ``event_ids``, else those of the
-        events that involve any of these entities within a date range."""
-        if event_ids is None:
-            event_ids = self.fused_event_ids(entity_ids, since, until)
+    def fused_event_mentions(self, event_ids: Iterable[str]) -> list[dict[str, Any]]:
+        """The mentions of these stored events, with their article's date."""
         rows = []
         with self._read() as conn:
             for chunk in _chunks(sorted(set(event_ids))):
