@@ -6,6 +6,8 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..errors import StorageError
+
 logger = logging.getLogger(__name__)
 
 
@@ -32,4 +34,7 @@ def recorded(store, report) -> Iterator[None]:
         raise
     report.status = "ok"
     store.end_run(report.run_id, report.status, report.to_dict())
-    store.refresh_statistics(report.articles)  # after a large run, fresh planner statistics (PostgreSQL)
+    try:  # after a large run, fresh planner statistics (PostgreSQL); the run's work is saved either way
+        store.refresh_statistics(report.articles)
+    except StorageError:
+        logger.warning("could not refresh the planner statistics after run %s", report.run_id, exc_info=True)
