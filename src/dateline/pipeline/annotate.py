@@ -87,7 +87,7 @@ def annotate(
     todo = store.articles_to_annotate(rerun=rerun)
     if not todo:
         return AnnotateReport(run_id=None, status="ok")
-    nlp = build_pipeline(config["annotate.model"] or None, config["kb.path"] or None)
+    nlp = build_pipeline(config["annotate.model"], config["kb.path"])
     pipeline = stage_versions(nlp)
     run_id = store.begin_run(command, {**config.to_dict(), "pipeline": pipeline})
     report = AnnotateReport(run_id=run_id)

