@@ -44,7 +44,7 @@ from pathlib import Path
 __all__ = ["markdown", "run"]
 
 HERE = Path(__file__).resolve().parent
-BAR = 1.5  # incremental resolve time / fresh resolve time must stay under this
+BAR = 1.5  # incremental resolve run time / fresh resolve run time must stay under this
 
 
 def _bench_resolve():
@@ -93,6 +93,9 @@ def _child(path: str, seed: int) -> None:
     bench = _bench_resolve()
     stats = bench._instrument()  # times the four parts of each batch (entities, stories, events, refresh)
     store = Store(path)
+    t0 = time.perf_counter()
+    _load_once(bench.config(seed))
+    setup = time.perf_counter() - t0
     rss_before = bench._peak_mb()
     t0 = time.perf_counter()
     report = resolve(store, bench.config(seed), command="bench/incremental.py")
@@ -100,9 +103,21 @@ def _child(path: str, seed: int) -> None:
     peak = bench._peak_mb()
     counts = store.resolve_status()
     store.close()
-    result = {"seconds": seconds, "peak_rss_mb": peak, "rss_before_mb": rss_before, "status": report.status,
+    result = {"seconds": seconds, "setup_seconds": setup, "peak_rss_mb": peak, "rss_before_mb": rss_before, "status": report.status,
               "report": report.to_dict(), "counts": counts, **stats}  # fmt: skip
     print(json.dumps(result, default=str))
+
+
+def _load_once(config) -> None:
+    """What a resolve process loads once, whatever it resolves: scikit-learn's modules and the knowledge base."""
+    from sklearn.feature_extraction.text import HashingVectorizer  # noqa: F401
+    from sklearn.preprocessing import normalize  # noqa: F401
+
+    from dateline.kb import load_kb
+    from dateline.ontology import load_ontology
+
+    load_kb(config.get("kb.path") or None)
+    load_ontology(config.get("kb.path") or None)
 
 
 def _resolve_in_child(path: Path, seed: int) -> dict:
@@ -234,6 +249,8 @@ def run(base: int = 100_000, add: int = 1000, seed: int = 1, *, repeat: int = 1,
             "runs": runs,
             "insert_seconds": statistics.median(r["insert"]["seconds"] for r in runs),
             "resolve_seconds": statistics.median(r["resolve"]["seconds"] for r in runs),
+            "setup_seconds": statistics.median(r["resolve"]["setup_seconds"] for r in runs),
+            "command_seconds": statistics.median(r["resolve"]["seconds"] + r["resolve"]["setup_seconds"] for r in runs),
             "peak_rss_mb": max(r["resolve"]["peak_rss_mb"] for r in runs),
             "rss_before_mb": max(r["resolve"]["rss_before_mb"] for r in runs),
             "new_articles": runs[0]["insert"]["new_articles"],
@@ -243,8 +260,9 @@ def run(base: int = 100_000, add: int = 1000, seed: int = 1, *, repeat: int = 1,
             "loaded_event_mentions": runs[0]["resolve"]["loaded_event_mentions"],
         }
     result["ratio"] = result["incremental"]["resolve_seconds"] / result["fresh"]["resolve_seconds"]
+    result["command_ratio"] = result["incremental"]["command_seconds"] / result["fresh"]["command_seconds"]
     result["insert_ratio"] = result["incremental"]["insert_seconds"] / result["fresh"]["insert_seconds"]
-    result["passed"] = result["ratio"] < BAR
+    result["passed"] = result["command_ratio"] < BAR
     result["machine"] = bench.machine()
     return result
 
@@ -282,11 +300,19 @@ def markdown(results: dict, command: str | None = None) -> str:
         "|---|---:|---:|---:|",
         f"| insert {add:,} articles and their annotations (s) | {inc['insert_seconds']:.2f} "
         f"| {fresh['insert_seconds']:.2f} | {r['insert_ratio']:.2f}x |",
-        f"| resolve them (s) | {inc['resolve_seconds']:.2f} | {fresh['resolve_seconds']:.2f} | **{r['ratio']:.2f}x** |",
+        f"| resolve them, as a `dateline resolve` run does (s) | {inc['command_seconds']:.2f} "
+        f"| {fresh['command_seconds']:.2f} | **{r['command_ratio']:.2f}x** |",
+        f"| of which loading what any run loads once: scikit-learn, the knowledge base (s) "
+        f"| {inc['setup_seconds']:.2f} | {fresh['setup_seconds']:.2f} | |",
+        f"| resolve them, that loading left out (s) | {inc['resolve_seconds']:.2f} | {fresh['resolve_seconds']:.2f} "
+        f"| {r['ratio']:.2f}x |",
         f"| peak RSS of the resolve process (MB) | {inc['peak_rss_mb']:.0f} | {fresh['peak_rss_mb']:.0f} "
         f"| {inc['peak_rss_mb'] / fresh['peak_rss_mb']:.2f}x |",
         "",
-        f"Incremental resolve takes {r['ratio']:.2f}x the time of a fresh one: {verdict} the bar of {BAR}x.",
+        f"Resolving the {add:,} articles in the large store takes {r['command_ratio']:.2f}x the time of resolving "
+        f"them fresh: {verdict} the bar of {BAR}x. Left out the one-time loading (the same in both), the part that "
+        f"depends on the store costs {r['ratio']:.2f}x: it reads the open stories' members, the stored events and "
+        "entities the new articles could join, and writes into larger indexes.",
         "",
         "Where the resolve time goes (seconds), and what its batch works on:",
         "",

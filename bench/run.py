@@ -428,7 +428,12 @@ def _bars(sections: dict) -> list[str]:
                    f"{big['articles']:,} | resolve |")  # fmt: skip
     inc = sections.get("incremental", {}).get("result")
     if inc:
-        out.append(f"| adding 1,000 to 100,000 < 1.5x processing them fresh | {inc['ratio']:.2f}x | incremental |")
+        got = (
+            f"{inc['command_ratio']:.2f}x ({inc['ratio']:.2f}x without the one-time loading)"
+            if "command_ratio" in inc
+            else f"{inc['ratio']:.2f}x"
+        )
+        out.append(f"| adding 1,000 to 100,000 < 1.5x processing them fresh (resolve) | {got} | incremental |")
     return out
 
 
@@ -481,7 +486,7 @@ def main() -> None:
         md = bench_incremental.markdown(
             inc, f".venv/bin/python bench/incremental.py --base {args.base} --add {args.add} --repeat {args.repeat}"
         )
-        slim = {k: inc[k] for k in ("base", "add", "ratio", "insert_ratio", "passed")}
+        slim = {k: inc[k] for k in ("base", "add", "ratio", "command_ratio", "insert_ratio", "passed")}
         sections["incremental"] = {"result": slim, "markdown": md, "measured": today}
     if "query" in todo:  # its own stores: the first articles of the stream on both backends
         q = bench_query.run(args.base)

@@ -42,7 +42,11 @@ def test_incremental_benchmark_at_a_tiny_size():
     assert result["ratio"] > 0 and isinstance(result["passed"], bool)
     text = bench.markdown(result, "bench/incremental.py --base 300 --add 30")
     assert "| step | added to 300 | fresh | ratio |" in text
-    assert "| resolve them (s) |" in text and "Reproduce: `bench/incremental.py --base 300 --add 30`" in text
+    assert result["command_ratio"] > 0 and result["incremental"]["setup_seconds"] > 0
+    assert (
+        "| resolve them, as a `dateline resolve` run does (s) |" in text
+        and "Reproduce: `bench/incremental.py --base 300 --add 30`" in text
+    )
 
 
 def _check_queries(rows: list[dict]) -> None:

@@ -12,7 +12,7 @@ from dateline.dates import parse_publication_date
 from dateline.model import Article
 from dateline.resolve.run import resolve
 from dateline.store import EventQuery
-from dateline.store.schema import resolved_articles
+from dateline.store.schema import resolved_articles, story_terms
 
 
 @pytest.mark.slow
@@ -138,6 +138,27 @@ def test_annotating_again_redoes_resolution(memory_store):
     report = resolve(memory_store, Config())
     assert report.redone and report.articles == 1
     assert memory_store.resolve_status() == {"resolved": 1, "entities": 2, "stories": 1, "events": 1}
+
+
+def test_later_runs_read_the_members_term_counts_not_their_texts(fresh_store, monkeypatch):
+    """Each run stores the term counts it made; the next run compares its articles with the open story's
+    members through those counts, without reading the members' texts, and decides as one run would."""
+    texts = [f"Volodymyr Zelenskyy visited Prague on Monday to meet officials, report {n}." for n in range(3)]
+    asked: list[str] = []
+    titles_and_texts = fresh_store.titles_and_texts
+    monkeypatch.setattr(fresh_store, "titles_and_texts", lambda ids: asked.extend(ids) or titles_and_texts(ids))
+    for text, day in zip(texts, ("2022-05-02", "2022-05-03", "2022-05-04"), strict=True):
+        _add(fresh_store, text, day, "Volodymyr Zelenskyy")
+        resolve(fresh_store, Config())
+    assert asked == []
+    [story] = fresh_store.story_rows()
+    assert story["num_articles"] == 3
+    with fresh_store.engine.connect() as conn:
+        reasons = conn.execute(select(resolved_articles.c.story_reason)).scalars().all()
+        stored = conn.execute(select(story_terms.c.article_id)).scalars().all()
+    assert len(stored) == 3
+    cosines = [float(m) for r in reasons for m in re.findall(r"text cosine (\d\.\d+)", r)]
+    assert len(cosines) == 2 and min(cosines) > 0.5, reasons  # the members' words were there
 
 
 def test_batches_reuse_the_last_batch_term_counts_and_events(fresh_store):

@@ -294,7 +294,7 @@ def test_store_upgrade_to_resolve_keeps_event_mentions(store_url, monkeypatch):
         )
     engine = old.engine
     monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS)
-    assert migrations.migrate(engine) == ["0005_resolve", "0006_event_actor_days"]
+    assert migrations.migrate(engine) == [name for name, _ in MIGRATIONS[4:]]
     old.close()
     new = Store(store_url)
     [mention] = new.event_mentions()
@@ -326,7 +326,7 @@ def test_store_upgrade_gives_event_actors_their_days(store_url, monkeypatch):
         conn.execute(text("INSERT INTO event_actors (event_id, entity_id, role) VALUES ('ev1', 'e1', 'source')"))
     engine = old.engine
     monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS)
-    assert migrations.migrate(engine) == ["0006_event_actor_days"]
+    assert migrations.migrate(engine) == [name for name, _ in MIGRATIONS[5:]]
     old.close()
     new = Store(store_url)
     rows = new.fused_event_mentions(new.fused_event_ids(["e1"], date(2022, 2, 1), date(2022, 2, 5)))
@@ -334,4 +334,38 @@ def test_store_upgrade_gives_event_actors_their_days(store_url, monkeypatch):
     with new.engine.connect() as conn:
         days = conn.execute(text("SELECT range_start, range_end FROM event_actors")).one()
     assert [str(d)[:10] for d in days] == ["2022-02-03", "2022-02-03"]
+    new.close()
+
+
+def test_store_upgrade_to_incremental_resolve_marks_the_resolved_articles(store_url, monkeypatch):
+    """A database made before 0007 upgrades knowing which annotated articles are resolved already."""
+    from sqlalchemy import text
+
+    from dateline.store import migrations
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:6])
+    old = Store(store_url)
+    run = old.begin_run("test", {})
+    old.add_batch(run, [art("Officials met on Tuesday."), art("Ministers met on Friday.")])
+    ids = sorted(r["article_id"] for r in old.articles())
+    with old.engine.begin() as conn:
+        for aid in ids:
+            conn.execute(
+                text("INSERT INTO article_annotations (article_id, run_id, pipeline) VALUES (:a, :r, '{}')"),
+                {"a": aid, "r": run},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO resolved_articles (article_id, story_id, story_score, story_reason, run_id) "
+                "VALUES (:a, 's1', 0.0, 'new story', :r)"
+            ),
+            {"a": ids[0], "r": run},
+        )
+    engine = old.engine
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS)
+    assert migrations.migrate(engine) == [name for name, _ in MIGRATIONS[6:]]
+    old.close()
+    new = Store(store_url)
+    assert [aid for aid, _ in new.articles_to_resolve()] == [ids[1]]
+    assert new.story_terms(ids, "any") == {}
     new.close()

@@ -7,7 +7,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from dateline.resolve.stories import StoryDoc, StorySettings, TermCounts, cluster_stories, story_id_for
+from dateline.resolve.stories import (
+    StoryDoc,
+    StorySettings,
+    TermCounts,
+    cluster_stories,
+    decode_terms,
+    encode_terms,
+    story_id_for,
+)
 
 DAY = date(2024, 3, 4)
 
@@ -198,6 +206,26 @@ def test_term_counts_of_the_last_call_are_reused_and_change_nothing():
     assert all(d.article_id in cache for _, d in blank)
     assert cluster_stories(later, blank, cache=cache) == cluster_stories(later, existing)
     assert cluster_stories(later, blank) != cluster_stories(later, existing)  # (the cache was used)
+
+
+def test_stored_term_counts_replace_the_texts_exactly():
+    """The raw counts a call made, encoded (as the store keeps them) and handed to a new cache, give the same
+    placements as the texts themselves: an incremental run decides as a run that reads every text."""
+    docs, _ = corpus()
+    later, _ = corpus(DAY + timedelta(days=2), prefix="late-")
+    first_cache = TermCounts()
+    first = cluster_stories(docs, cache=first_cache)
+    hashed = first_cache.hashed()
+    assert set(hashed) == {d.article_id for d in docs}
+    stored = {aid: encode_terms(raw) for aid, raw in hashed.items()}
+    ordered = sorted(docs, key=lambda d: (d.date, d.article_id))
+    existing = [(a.story_id, d) for a, d in zip(first, ordered, strict=True)]
+    blank = [(sid, replace(d, text="", title=None)) for sid, d in existing]
+    cache = TermCounts()
+    cache.add({aid: decode_terms(blob) for aid, blob in stored.items()})
+    assert all(d.article_id in cache for _, d in blank)
+    assert cluster_stories(later, blank, cache=cache) == cluster_stories(later, existing)
+    assert set(cache.hashed()) == {d.article_id for d in later}  # the members were not hashed again
 
 
 def test_term_counts_are_kept_for_one_hashing():

@@ -21,7 +21,7 @@ from ..kb import load_kb
 from ..ontology import load_ontology
 from .entities import Entity, EntityIndex, load_rules, local_entities, resolve_entities
 from .fusion import REACH, EventIndex, FusedEvent, FusionMention, aggregate, fuse_events
-from .stories import StoryDoc, StorySettings, TermCounts, cluster_stories
+from .stories import StoryDoc, StorySettings, TermCounts, cluster_stories, decode_terms, encode_terms, hashing_name
 
 __all__ = ["ResolveReport", "resolve"]
 
@@ -60,10 +60,11 @@ def resolve(store, config: Mapping[str, Any], *, rerun: bool = False, progress=N
     """
     from ..pipeline.runs import recorded
 
-    redo = rerun or store.resolution_is_stale()
+    pending = store.articles_to_resolve()
+    redo = rerun or store.resolution_is_stale([a for a, _ in pending])
     if redo:
         store.clear_resolution()
-    pending = store.articles_to_resolve()
+        pending = store.articles_to_resolve()
     if not pending:
         return ResolveReport(status="ok", redone=redo)
     kb_path = config.get("kb.path") or None
@@ -119,14 +120,19 @@ def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report, coun
     lo, hi = min(d for _, d in batch), max(d for _, d in batch)
     members = store.story_members(lo - window, hi + window)
     member_ids = [a for _, a, _ in members]
-    texts = store.titles_and_texts([a for a in member_ids if a not in counts])  # the others' counts are kept
+    # Term counts kept from the last batch, or stored by an earlier run, are not made again from the texts.
+    hashing = hashing_name(settings)
+    stored = store.story_terms([a for a in (*member_ids, *ids) if a not in counts], hashing)
+    counts.add({aid: decode_terms(blob) for aid, blob in stored.items()})
+    texts = store.titles_and_texts([a for a in member_ids if a not in counts])
     member_entities = store.entity_ids_of_articles(member_ids)
     existing = [
         (sid, StoryDoc(aid, day, *texts.get(aid, (None, "")), tuple(member_entities.get(aid, ()))))
         for sid, aid, day in members
     ]
     assignments = cluster_stories(docs, existing, settings=settings, cache=counts)
-    store.save_story_assignments(run_id, assignments)
+    terms = {aid: encode_terms(raw) for aid, raw in counts.hashed().items()}
+    store.save_story_assignments(run_id, assignments, terms, hashing)
     known = {sid for sid, _, _ in members}
     report.new_stories += len({a.story_id for a in assignments} - known)
     story_of = {a.article_id: a.story_id for a in assignments}

@@ -57,7 +57,17 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["StoryDoc", "Assignment", "StorySettings", "TermCounts", "cluster_stories", "story_id_for"]
+__all__ = [
+    "StoryDoc",
+    "Assignment",
+    "StorySettings",
+    "TermCounts",
+    "cluster_stories",
+    "decode_terms",
+    "encode_terms",
+    "hashing_name",
+    "story_id_for",
+]
 
 # Words that start with a letter (numbers, dates and times are left out: they differ between
 # reports of one happening more than they identify it).
@@ -112,16 +122,27 @@ class TermCounts:
 
     Give the same one to every call of a run (with the same settings): an article of the last call (new then,
     an open story's member now) is not hashed again, so the caller need not even load its text. An article's
-    title and text must be the same in every call (they are not read again).
+    title and text must be the same in every call (they are not read again). Counts kept elsewhere (a store)
+    are handed over with :meth:`add`, and the new ones read with :meth:`hashed`, as ``(feature indices, counts)``.
     """
 
     def __init__(self) -> None:
         self._rows: dict[str, int] = {}
         self._matrix = sp.csr_matrix((0, 0))
         self._hashing: tuple = ()
+        self._added: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._hashed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def __contains__(self, article_id: str) -> bool:
-        return article_id in self._rows
+        return article_id in self._rows or article_id in self._added
+
+    def add(self, terms: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+        """Raw counts of articles hashed earlier (with the same settings): they are not hashed again."""
+        self._added.update(terms)
+
+    def hashed(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Raw counts of the articles the last call hashed (those not known before), by article id."""
+        return self._hashed
 
     def counts(self, docs: Sequence[StoryDoc], settings: StorySettings) -> sp.csr_matrix:
         """Sublinear hashed term counts of ``docs`` (a row each, in order), kept for the next call."""
@@ -129,18 +150,64 @@ class TermCounts:
         if self._rows and hashing != self._hashing:
             raise ValueError("these term counts were hashed with other settings")
         known = [i for i, d in enumerate(docs) if d.article_id in self._rows]
-        fresh = [i for i, d in enumerate(docs) if d.article_id not in self._rows]
+        added = [i for i, d in enumerate(docs) if d.article_id not in self._rows and d.article_id in self._added]
+        fresh = [i for i, d in enumerate(docs) if d.article_id not in self._rows and d.article_id not in self._added]
         parts = [self._matrix[[self._rows[docs[i].article_id] for i in known]]] if known else []
-        parts += [_hash([docs[i] for i in fresh], settings)] if fresh else []
-        counts = sp.vstack(parts, format="csr")[np.argsort(known + fresh)]
+        if added:
+            parts.append(_sublinear(_rows_matrix([self._added[docs[i].article_id] for i in added], settings)))
+        self._hashed = {}
+        if fresh:
+            raw = _hash([docs[i] for i in fresh], settings)
+            self._hashed = {docs[i].article_id: _row(raw, k) for k, i in enumerate(fresh)}
+            parts.append(_sublinear(raw))
+        counts = sp.vstack(parts, format="csr")[np.argsort(known + added + fresh)]
         self._rows = {d.article_id: i for i, d in enumerate(docs)}
         self._matrix = counts
         self._hashing = hashing
+        self._added = {}
         return counts
 
 
+def hashing_name(settings: StorySettings) -> str:
+    """What a story vector's raw counts depend on: the settings, the tokenization and this version."""
+    return f"hash-v1:{settings.n_features}:{settings.ngram_max}:{settings.title_weight}"
+
+
+def encode_terms(terms: tuple[np.ndarray, np.ndarray]) -> bytes:
+    """Raw counts ``(feature indices, counts)`` as bytes: int32 indices, then uint32 counts (little-endian)."""
+    indices, counts = terms
+    return indices.astype("<i4").tobytes() + counts.astype("<u4").tobytes()
+
+
+def decode_terms(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The inverse of :func:`encode_terms`."""
+    values = np.frombuffer(blob, dtype="<i4")
+    n = len(values) // 2
+    return values[:n].astype(np.int32), values[n:].view("<u4").astype(np.float64)
+
+
+def _row(matrix: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
+    lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
+    return matrix.indices[lo:hi].copy(), matrix.data[lo:hi].copy()
+
+
+def _rows_matrix(rows: list[tuple[np.ndarray, np.ndarray]], settings: StorySettings) -> sp.csr_matrix:
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(ix) for ix, _ in rows])
+    indices = np.concatenate([ix for ix, _ in rows]) if rows else np.zeros(0, dtype=np.int32)
+    data = np.concatenate([c for _, c in rows]) if rows else np.zeros(0)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), settings.n_features))
+
+
+def _sublinear(raw: sp.csr_matrix) -> sp.csr_matrix:
+    """Sublinear counts: 1 + log(count)."""
+    out = raw.copy()
+    out.data = 1.0 + np.log(out.data)
+    return out
+
+
 def _hash(docs: Sequence[StoryDoc], settings: StorySettings) -> sp.csr_matrix:
-    """Sublinear counts (1 + log) of the hashed words and word n-grams of title (``title_weight`` times) and text."""
+    """Raw counts of the hashed words and word n-grams of title (``title_weight`` times) and text, sorted indices."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
     hasher = HashingVectorizer(
@@ -153,7 +220,7 @@ def _hash(docs: Sequence[StoryDoc], settings: StorySettings) -> sp.csr_matrix:
     )
     texts = [((d.title + "\n") * settings.title_weight if d.title else "") + d.text for d in docs]
     counts = hasher.transform(texts).tocsr().astype(np.float64)
-    counts.data = 1.0 + np.log(counts.data)
+    counts.sort_indices()
     return counts
 
 
@@ -244,7 +311,9 @@ def _vectors(
     n = len(docs)
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-    text = normalize(counts @ sp.diags(idf)).tocsr()
+    text = counts.copy()
+    text.data *= idf[text.indices]  # column scaling, without a product by an n_features-square diagonal
+    text = normalize(text)
 
     vocab: dict[str, int] = {}
     rows, cols = [], []
@@ -255,7 +324,8 @@ def _vectors(
     ents = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(1, len(vocab))))
     edf = np.bincount(ents.indices, minlength=ents.shape[1])
     eidf = np.where(edf > 1, np.log((1.0 + n) / (1.0 + edf)) + 1.0, 0.0)  # one article: no evidence
-    ents = normalize(ents @ sp.diags(eidf)).tocsr()
+    ents.data *= eidf[ents.indices]
+    ents = normalize(ents).tocsr()
     ents.eliminate_zeros()
     text.sort_indices()
     ents.sort_indices()

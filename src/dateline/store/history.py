@@ -16,6 +16,15 @@ metadata = MetaData()
 runs.to_metadata(metadata)
 articles.to_metadata(metadata)
 
+article_annotations = Table(  # as 0002 created it; 0007 added ``resolved``
+    "article_annotations",
+    metadata,
+    Column("article_id", ID, ForeignKey("articles.article_id"), primary_key=True),
+    Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
+    Column("pipeline", Text, nullable=False),
+    Column("errors", Text),
+)
+
 mentions = Table(
     "mentions",
     metadata,

@@ -24,7 +24,7 @@ def _initial(conn: Connection) -> None:
 
 
 def _annotations(conn: Connection) -> None:
-    for table in (schema.article_annotations, history.metadata.tables["mentions"], schema.times):
+    for table in (history.metadata.tables["article_annotations"], history.metadata.tables["mentions"], schema.times):
         table.create(conn)
 
 
@@ -75,6 +75,17 @@ def _event_actor_days(conn: Connection) -> None:
     next(i for i in schema.event_actors.indexes if i.name == "ix_event_actors_range").create(conn)
 
 
+def _incremental_resolve(conn: Connection) -> None:
+    """What lets a resolve run on a large store read only what it needs: each annotated article says whether
+    it is resolved (a partial index finds the ones that are not), and the resolved articles' term counts are
+    stored (earlier articles are tokenized again when next needed)."""
+    sql = conn.exec_driver_sql
+    sql("ALTER TABLE article_annotations ADD COLUMN resolved BOOLEAN NOT NULL DEFAULT false")
+    sql("UPDATE article_annotations SET resolved = true WHERE article_id IN (SELECT article_id FROM resolved_articles)")
+    next(i for i in schema.article_annotations.indexes if i.name == "ix_article_annotations_pending").create(conn)
+    schema.story_terms.create(conn)
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
     ("0002_annotations", _annotations),
@@ -82,6 +93,7 @@ MIGRATIONS: list[Migration] = [
     ("0004_quotes", _quotes),
     ("0005_resolve", _resolve),
     ("0006_event_actor_days", _event_actor_days),
+    ("0007_incremental_resolve", _incremental_resolve),
 ]
 
 

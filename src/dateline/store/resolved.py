@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, false, func, or_, select, update
 
 from .schema import (
     article_annotations,
@@ -24,10 +24,17 @@ from .schema import (
     quotes,
     resolved_articles,
     stories,
+    story_terms,
 )
 
 CHUNK = 500
 RESOLVE_TABLES = (resolved_articles, entities, entity_keys, entity_links, stories, events, event_actors)
+
+
+#: The event mention columns fusion reads back from the store (see ``resolve.run._fusion_mention``).
+FUSION_COLUMNS = ("mention_id", "article_id", "start", "cameo_code", "modality", "sources", "targets", "date",
+                  "date_precision", "range_start", "range_end", "location", "location_country", "confidence",
+                  "event_id", "merge_reason")  # fmt: skip
 
 
 def _decode(row: dict[str, Any], *keys: str) -> dict[str, Any]:
@@ -51,27 +58,35 @@ class ResolveTables:
     def articles_to_resolve(self) -> list[tuple[str, date]]:
         """(article id, date) of annotated articles not resolved yet, by date then id."""
         stmt = (
-            select(articles.c.article_id, articles.c.date)
-            .join(article_annotations, article_annotations.c.article_id == articles.c.article_id)
-            .where(~articles.c.article_id.in_(select(resolved_articles.c.article_id)))
+            select(article_annotations.c.article_id, articles.c.date)
+            .join(articles, articles.c.article_id == article_annotations.c.article_id)
+            .where(article_annotations.c.resolved == false())  # read from a partial index of these
             .order_by(articles.c.date, articles.c.article_id)
         )
         with self._read() as conn:
             return [(r.article_id, r.date) for r in conn.execute(stmt)]
 
-    def resolution_is_stale(self) -> bool:
-        """True when an article was annotated again after it was resolved (its links point nowhere)."""
-        stmt = select(entity_links.c.article_id).where(
-            ~entity_links.c.article_id.in_(select(resolved_articles.c.article_id))
-        )
+    def resolution_is_stale(self, pending: Sequence[str] | None = None) -> bool:
+        """True when an article was annotated again after it was resolved (its links point nowhere).
+
+        Such an article is one to resolve (its resolution was forgotten) that still has entity links:
+        ``pending`` are the ids of :meth:`articles_to_resolve`, when the caller has them.
+        """
+        if pending is None:
+            pending = [a for a, _ in self.articles_to_resolve()]
         with self._read() as conn:
-            return conn.execute(stmt.limit(1)).first() is not None
+            for chunk in _chunks(pending):
+                stmt = select(entity_links.c.article_id).where(entity_links.c.article_id.in_(chunk)).limit(1)
+                if conn.execute(stmt).first() is not None:
+                    return True
+        return False
 
     def clear_resolution(self) -> None:
         """Forget every resolve decision (for ``dateline resolve --rerun``)."""
         with self._write() as conn:
             for table in RESOLVE_TABLES:
                 conn.execute(delete(table))
+            conn.execute(update(article_annotations).values(resolved=False))
             conn.execute(update(mentions).values(entity_id=None))
             conn.execute(update(event_mentions).values(event_id=None, merge_reason=None))
 
@@ -280,15 +295,39 @@ class ResolveTables:
                     out.setdefault(r.article_id, []).append(r.entity_id)
         return out
 
-    def save_story_assignments(self, run_id: int, assignments: Sequence[Any]) -> None:
-        if not assignments:
-            return
+    def save_story_assignments(self, run_id: int, assignments: Sequence[Any], terms: dict[str, bytes] | None = None,
+                               hashing: str = "") -> None:  # fmt: skip
+        """Record each article's story, and the term counts made for the story vectors (``hashing`` names how)."""
         with self._write() as conn:
-            conn.execute(resolved_articles.insert(), [
-                {"article_id": a.article_id, "story_id": a.story_id, "story_score": round(a.score, 4),
-                 "story_reason": a.reason, "run_id": run_id}
-                for a in assignments
-            ])  # fmt: skip
+            if assignments:
+                conn.execute(resolved_articles.insert(), [
+                    {"article_id": a.article_id, "story_id": a.story_id, "story_score": round(a.score, 4),
+                     "story_reason": a.reason, "run_id": run_id}
+                    for a in assignments
+                ])  # fmt: skip
+                for chunk in _chunks(sorted(a.article_id for a in assignments)):
+                    conn.execute(
+                        update(article_annotations)
+                        .where(article_annotations.c.article_id.in_(chunk))
+                        .values(resolved=True)
+                    )
+            if terms:
+                for chunk in _chunks(sorted(terms)):
+                    conn.execute(delete(story_terms).where(story_terms.c.article_id.in_(chunk)))
+                conn.execute(story_terms.insert(), [
+                    {"article_id": aid, "hashing": hashing, "terms": blob} for aid, blob in terms.items()
+                ])  # fmt: skip
+
+    def story_terms(self, article_ids: Sequence[str], hashing: str) -> dict[str, bytes]:
+        """Article id -> its stored term counts, where they were made as ``hashing`` names."""
+        out: dict[str, bytes] = {}
+        with self._read() as conn:
+            for chunk in _chunks(article_ids):
+                stmt = select(story_terms.c.article_id, story_terms.c.terms).where(
+                    story_terms.c.article_id.in_(chunk), story_terms.c.hashing == hashing
+                )
+                out.update({r.article_id: bytes(r.terms) for r in conn.execute(stmt)})
+        return out
 
     def refresh_stories(self, run_id: int, story_ids: Iterable[str]) -> None:
         """Recompute the rows of these stories from their members: title, dates, outlets, entities, events."""
@@ -433,12 +472,13 @@ class ResolveTables:
         return event_ids
 
     def fused_event_mentions(self, event_ids: Iterable[str]) -> list[dict[str, Any]]:
-        """The mentions of these stored events, with their article's date."""
+        """The mentions of these stored events, with their article's date: the columns fusion compares."""
         rows = []
+        columns = [event_mentions.c[name] for name in FUSION_COLUMNS]
         with self._read() as conn:
             for chunk in _chunks(sorted(set(event_ids))):
                 stmt = (
-                    select(event_mentions, articles.c.date.label("article_date"))
+                    select(*columns, articles.c.date.label("article_date"))
                     .join(articles, articles.c.article_id == event_mentions.c.article_id)
                     .where(event_mentions.c.event_id.in_(chunk))
                 )

@@ -14,12 +14,15 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
+from sqlalchemy import text as sql_text
 
 metadata = MetaData()
 
@@ -112,6 +115,14 @@ article_annotations = Table(
     Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
     Column("pipeline", Text, nullable=False),  # JSON: component -> versioned factory, model
     Column("errors", Text),  # JSON list of stage errors met on this article, if any
+    # Resolved (it has a row in resolved_articles); the index finds the few that are not in a large store.
+    Column("resolved", Boolean, nullable=False, default=False, server_default=false()),
+    Index(
+        "ix_article_annotations_pending",
+        "article_id",
+        sqlite_where=sql_text("resolved = 0"),  # as SQLAlchemy writes the query's test there
+        postgresql_where=sql_text("NOT resolved"),
+    ),
 )
 
 # Named-entity mentions, with character offsets into the article text.
@@ -247,6 +258,17 @@ resolved_articles = Table(
     Column("story_reason", Text, nullable=False),
     Column("run_id", Integer, ForeignKey("runs.run_id"), nullable=False),
     Index("ix_resolved_articles_story", "story_id"),
+)
+
+# The hashed term counts of a resolved article's story vector (its title and text), so that later runs compare new
+# articles with an open story's members without tokenizing the members again. ``hashing`` names the settings and
+# tokenization they were made with (rows made otherwise are not used).
+story_terms = Table(
+    "story_terms",
+    metadata,
+    Column("article_id", ID, ForeignKey("articles.article_id"), primary_key=True),
+    Column("hashing", String(60), nullable=False),
+    Column("terms", LargeBinary, nullable=False),  # little-endian int32 feature indices, then uint32 counts
 )
 
 # One row per entity across articles: a person, organization, place or group, whatever the spelling.

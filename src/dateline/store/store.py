@@ -79,6 +79,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
+    # A larger page cache (64 MB, default 2 MB): a batch's reads and inserts touch pages all over a large store's
+    # indexes, which are otherwise read again from the OS for each statement.
+    cur.execute("PRAGMA cache_size=-65536")
     cur.close()
 
 
