@@ -369,3 +369,19 @@ def test_store_upgrade_to_incremental_resolve_marks_the_resolved_articles(store_
     assert [aid for aid, _ in new.articles_to_resolve()] == [ids[1]]
     assert new.story_terms(ids, "any") == {}
     new.close()
+
+
+def test_articles_to_resolve_reads_the_partial_index_of_unresolved_articles(tmp_path):
+    """On a large store the query must not scan every annotated article: SQLite plans it on the partial
+    index (whose WHERE must match what SQLAlchemy writes for the query)."""
+    from sqlalchemy import event
+
+    store = Store(str(tmp_path / "plan.db"))
+    seen: list[tuple[str, tuple]] = []
+    event.listen(store.engine, "before_cursor_execute", lambda c, cur, sql, params, *_: seen.append((sql, params)))
+    assert store.articles_to_resolve() == []
+    [(sql, params)] = [(sql, p) for sql, p in seen if "article_annotations" in sql]
+    with store.engine.connect() as conn:
+        plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+    store.close()
+    assert "ix_article_annotations_pending" in plan, plan
