@@ -385,3 +385,14 @@ def test_articles_to_resolve_reads_the_partial_index_of_unresolved_articles(tmp_
         plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
     store.close()
     assert "ix_article_annotations_pending" in plan, plan
+
+
+def test_story_terms_made_with_other_settings_are_replaced(fresh_store):
+    run = fresh_store.begin_run("test", {})
+    fresh_store.add_batch(run, [art("Officials met on Tuesday.")])
+    [row] = fresh_store.articles()
+    aid = row["article_id"]
+    fresh_store.save_story_assignments(run, [], {aid: b"old"}, "hash-a")
+    fresh_store.save_story_assignments(run, [], {aid: b"new"}, "hash-b")
+    assert fresh_store.story_terms([aid], "hash-a") == {}
+    assert fresh_store.story_terms([aid], "hash-b") == {aid: b"new"}

@@ -149,9 +149,9 @@ class TermCounts:
         hashing = (settings.n_features, settings.ngram_max, settings.title_weight)
         if self._rows and hashing != self._hashing:
             raise ValueError("these term counts were hashed with other settings")
-        known = [i for i, d in enumerate(docs) if d.article_id in self._rows]
-        added = [i for i, d in enumerate(docs) if d.article_id not in self._rows and d.article_id in self._added]
-        fresh = [i for i, d in enumerate(docs) if d.article_id not in self._rows and d.article_id not in self._added]
+        known, added, fresh = [], [], []
+        for i, d in enumerate(docs):
+            (known if d.article_id in self._rows else added if d.article_id in self._added else fresh).append(i)
         parts = [self._matrix[[self._rows[docs[i].article_id] for i in known]]] if known else []
         if added:
             parts.append(_sublinear(_rows_matrix([self._added[docs[i].article_id] for i in added], settings)))

@@ -311,12 +311,15 @@ class ResolveTables:
                         .where(article_annotations.c.article_id.in_(chunk))
                         .values(resolved=True)
                     )
-            if terms:
-                for chunk in _chunks(sorted(terms)):
-                    conn.execute(delete(story_terms).where(story_terms.c.article_id.in_(chunk)))
-                conn.execute(story_terms.insert(), [
-                    {"article_id": aid, "hashing": hashing, "terms": blob} for aid, blob in terms.items()
-                ])  # fmt: skip
+            if terms:  # an article's row made with other settings is replaced
+                stmt = self._insert(story_terms)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=[story_terms.c.article_id],
+                    set_={"hashing": stmt.excluded.hashing, "terms": stmt.excluded.terms},
+                )
+                conn.execute(
+                    stmt, [{"article_id": aid, "hashing": hashing, "terms": blob} for aid, blob in terms.items()]
+                )
 
     def story_terms(self, article_ids: Sequence[str], hashing: str) -> dict[str, bytes]:
         """Article id -> its stored term counts, where they were made as ``hashing`` names."""
