@@ -733,7 +733,7 @@ def timeline(
     _print_timeline(records, title=f"Timeline of {' and '.join(dyad) if dyad else actor}")
 
 
-@app.command(epilog="Example: dateline articles --since 2022-02-01 --search Kyiv --format json")
+@app.command(epilog="Example: dateline articles --since 2022-02-01 --search ceasefire --format json")
 def articles(
     db: DbOption = None,
     since: SinceOption = None,

@@ -10,7 +10,7 @@ with the entities that share a key with it, never with all of them:
 - places: the same GeoNames id (Kyiv and Kiev geocode to one place), else the same name key;
 - groups ("Russian troops"): the same actor code (RUSMIL);
 - organizations: the same name key ("the Kremlin" = "Kremlin"), or an acronym and its expansion;
-- people: a transliteration-aware surname match, compatible given names (Volodymyr ≈ Vladimir,
+- people: a transliteration-aware surname match, compatible given names (Oleksandr ≈ Aleksandr,
   an initial, or none), and no conflict of country; among several candidates, the one whose
   country, sector and co-occurring entities agree best. A surname alone that fits two different
   people equally well stays apart rather than guess.

@@ -115,7 +115,7 @@ SKELETON_RULES: tuple[tuple[str, str | Callable[[re.Match[str]], str], str], ...
     (r"gh", "g", "Arabic ghayn: Baghdad = Bagdad"),
     (r"dh", "d", "Arabic dhal: Kadhafi = Kaddafi"),
     (r"tz", "ts", "German tz: Schwartz = Schwarts"),
-    (r"w", "v", "German/Polish w: Wladimir = Vladimir, Lwow = Lvov"),
+    (r"w", "v", "German/Polish w: Wolga = Volga, Lwow = Lvov"),
     (r"q(?!i)", "k", "Arabic q: Qaddafi = Kaddafi, Iraq = Irak (pinyin qi is kept)"),
     (r"c(?![eihy])", "k", "hard c: Nicolas = Nikolas, Victor = Viktor, Cavusoglu = Kavusoglu"),
     (r"(?<=.)x", "ks", "x: Alexei = Aleksei (initial x kept: pinyin Xi)"),
