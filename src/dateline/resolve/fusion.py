@@ -61,25 +61,24 @@ class FusionMention:
     location_is_country: bool = False
     confidence: float = 0.5
     root: str = ""  # the announced CAMEO root (set by fusion; see Ontology.announced_root)
+    # Derived from the fields above when made (fusion reads them for every pair it compares).
+    explicit_date: bool = field(init=False)
+    group: str = field(init=False)
+    window: int = field(init=False)  # days around the article's date another undated mention may report it in
+    _span: tuple[date, date] = field(init=False, repr=False, compare=False)
 
-    @property
-    def explicit_date(self) -> bool:
-        return self.date_precision not in (None, "article") and self.range_start is not None
-
-    @property
-    def group(self) -> str:
-        return GROUPS.get(self.modality, "pos")
-
-    @property
-    def window(self) -> int:
-        """Days around its article's date in which another undated mention may report the same event."""
-        return ARTICLE_WINDOW if self.group == "pos" else UNREALIZED_WINDOW
+    def __post_init__(self) -> None:
+        self.explicit_date = self.date_precision not in (None, "article") and self.range_start is not None
+        self.group = GROUPS.get(self.modality, "pos")
+        self.window = ARTICLE_WINDOW if self.group == "pos" else UNREALIZED_WINDOW
+        if self.explicit_date:
+            self._span = (self.range_start, self.range_end or self.range_start)
+        else:
+            self._span = (self.article_date - timedelta(days=self.window), self.article_date)
 
     def span(self) -> tuple[date, date]:
         """The days this mention's event may have happened on."""
-        if self.explicit_date:
-            return self.range_start, self.range_end or self.range_start
-        return self.article_date - timedelta(days=self.window), self.article_date
+        return self._span
 
 
 @dataclass

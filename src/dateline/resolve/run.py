@@ -76,19 +76,30 @@ def resolve(store, config: Mapping[str, Any], *, rerun: bool = False, progress=N
     report = ResolveReport(run_id=store.begin_run(command, dict(config.items())), redone=redo)
     if progress is not None:
         progress.start(len(pending), len(pending))
-    counts = TermCounts()  # the story vectors' term counts of one batch, reused by the next
-    fused: dict[str, FusedEvent] = {}  # the events of one batch as stored, reused by the next
+    carry = _Carry()
     with recorded(store, report):
         for start in range(0, len(pending), size):
             batch = pending[start : start + size]
-            _resolve_batch(store, report.run_id, batch, kb, onto, rules, settings, report, counts, fused)
+            _resolve_batch(store, report.run_id, batch, kb, onto, rules, settings, report, carry)
             report.articles += len(batch)
             if progress is not None:
                 progress.advance(len(batch))
     return report
 
 
-def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report, counts, fused) -> None:
+@dataclass
+class _Carry:
+    """What one batch hands to the next, so that it is not read from the store or made again: the story
+    documents' term counts and entity ids (the next batch's open-story members are mostly these), and the
+    fused events as stored."""
+
+    counts: TermCounts = field(default_factory=TermCounts)
+    entities: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fused: dict[str, FusedEvent] = field(default_factory=dict)
+
+
+def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report, carry: _Carry) -> None:
+    counts, fused = carry.counts, carry.fused
     ids = [a for a, _ in batch]
     inputs = store.resolution_inputs(ids)
 
@@ -125,12 +136,14 @@ def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report, coun
     stored = store.story_terms([a for a in (*member_ids, *ids) if a not in counts], hashing)
     counts.add({aid: decode_terms(blob) for aid, blob in stored.items()})
     texts = store.titles_and_texts([a for a in member_ids if a not in counts])
-    member_entities = store.entity_ids_of_articles(member_ids)
+    member_entities = carry.entities
+    member_entities.update(store.entity_ids_of_articles([a for a in member_ids if a not in member_entities]))
     existing = [
         (sid, StoryDoc(aid, day, *texts.get(aid, (None, "")), tuple(member_entities.get(aid, ()))))
         for sid, aid, day in members
     ]
     assignments = cluster_stories(docs, existing, settings=settings, cache=counts)
+    carry.entities = {d.article_id: d.entities for d in (*docs, *(doc for _, doc in existing))}
     terms = {aid: encode_terms(raw) for aid, raw in counts.hashed().items()}
     store.save_story_assignments(run_id, assignments, terms, hashing)
     known = {sid for sid, _, _ in members}

@@ -333,58 +333,72 @@ class ResolveTables:
         return out
 
     def refresh_stories(self, run_id: int, story_ids: Iterable[str]) -> None:
-        """Recompute the rows of these stories from their members: title, dates, outlets, entities, events."""
+        """Recompute the rows of these stories from their members: title, dates, outlets, entities, events.
+
+        The counting is done by the database (one grouped query per table), so a large story costs a few
+        rows per entity and outlet it holds, not a row per mention of every member.
+        """
         story_ids = sorted(set(story_ids))
+        member = resolved_articles.c
         with self._write() as conn:
-            for chunk in _chunks(story_ids, 200):
-                members: dict[str, list] = {}
+            for chunk in _chunks(story_ids):
+                joined = resolved_articles.join(articles, articles.c.article_id == member.article_id)
                 stmt = (
-                    select(
-                        resolved_articles.c.story_id,
-                        articles.c.article_id,
-                        articles.c.date,
-                        articles.c.title,
-                        func.substr(articles.c.text, 1, 200).label("head"),
-                    )  # fmt: skip
-                    .join(articles, articles.c.article_id == resolved_articles.c.article_id)
-                    .where(resolved_articles.c.story_id.in_(chunk))
-                    .order_by(articles.c.date, articles.c.article_id)
+                    select(member.story_id, func.min(articles.c.date), func.max(articles.c.date), func.count())
+                    .select_from(joined)
+                    .where(member.story_id.in_(chunk))
+                    .group_by(member.story_id)
                 )
-                for r in conn.execute(stmt):
-                    members.setdefault(r.story_id, []).append(r)
-                all_ids = [r.article_id for rs in members.values() for r in rs]
-                outlets: dict[str, set[str]] = {}
-                named: dict[str, Counter] = {}
-                for sub in _chunks(all_ids):
-                    for r in conn.execute(select(publications.c.article_id, publications.c.outlet).where(
-                            publications.c.article_id.in_(sub))):  # fmt: skip
-                        if r.outlet:
-                            outlets.setdefault(r.article_id, set()).add(r.outlet)
-                    stmt = (
-                        select(mentions.c.article_id, mentions.c.entity_id, entities.c.name)
-                        .join(entities, entities.c.entity_id == mentions.c.entity_id)
-                        .where(mentions.c.article_id.in_(sub))
-                    )
-                    for r in conn.execute(stmt):
-                        named.setdefault(r.article_id, Counter())[(r.entity_id, r.name)] += 1
+                spans = {sid: (first, last, n) for sid, first, last, n in conn.execute(stmt)}
+                # The title: the first member's (by date, then id) that has one, else the first member's text.
+                first: dict[str, tuple] = {}
+                stmt = select(member.story_id, articles.c.date, articles.c.article_id, articles.c.title).select_from(
+                    joined).where(member.story_id.in_(chunk))  # fmt: skip
+                for sid, day, aid, title in conn.execute(stmt):
+                    key = (bool(title) is False, day, aid)
+                    if sid not in first or key < first[sid][0]:
+                        first[sid] = (key, title)
+                titles = {sid: title for sid, ((untitled, _, _), title) in first.items() if not untitled}
+                untitled = {first[sid][0][2]: sid for sid in first if sid not in titles}
+                for sub in _chunks(sorted(untitled)):
+                    stmt = select(articles.c.article_id, func.substr(articles.c.text, 1, 200)).where(
+                        articles.c.article_id.in_(sub))  # fmt: skip
+                    for aid, head in conn.execute(stmt):
+                        titles[untitled[aid]] = _headline(head) or aid
+                stmt = (
+                    select(member.story_id, publications.c.outlet)
+                    .distinct()
+                    .select_from(resolved_articles.join(publications, publications.c.article_id == member.article_id))
+                    .where(member.story_id.in_(chunk), publications.c.outlet.is_not(None), publications.c.outlet != "")
+                )
+                outlets: dict[str, list[str]] = {}
+                for sid, outlet in conn.execute(stmt):
+                    outlets.setdefault(sid, []).append(outlet)
+                stmt = (
+                    select(member.story_id, mentions.c.entity_id, func.count())
+                    .select_from(resolved_articles.join(mentions, mentions.c.article_id == member.article_id))
+                    .where(member.story_id.in_(chunk), mentions.c.entity_id.is_not(None))
+                    .group_by(member.story_id, mentions.c.entity_id)
+                )
+                named: dict[str, list[tuple[int, str]]] = {}
+                for sid, eid, n in conn.execute(stmt):
+                    named.setdefault(sid, []).append((-n, eid))
+                top = {sid: sorted(counts)[:10] for sid, counts in named.items()}
+                names: dict[str, str] = {}
+                for sub in _chunks(sorted({eid for t in top.values() for _, eid in t})):
+                    names.update(conn.execute(select(entities.c.entity_id, entities.c.name).where(
+                        entities.c.entity_id.in_(sub))).all())  # fmt: skip
                 n_events = dict(conn.execute(
                     select(events.c.story_id, func.count()).where(events.c.story_id.in_(chunk)).group_by(
                         events.c.story_id)).all())  # fmt: skip
                 conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
-                rows = []
-                for sid, rs in members.items():
-                    ents: Counter = Counter()
-                    for r in rs:
-                        ents.update(named.get(r.article_id, Counter()))
-                    title = _story_title(rs)
-                    rows.append({
-                        "story_id": sid, "title": title, "start_date": rs[0].date, "end_date": rs[-1].date,
-                        "num_articles": len(rs), "num_events": n_events.get(sid, 0),
-                        "outlets": json.dumps(sorted({o for r in rs for o in outlets.get(r.article_id, ())})),
-                        "entities": json.dumps([{"entity_id": e, "name": n, "count": c}
-                                                for (e, n), c in ents.most_common(10)], ensure_ascii=False),
-                        "run_id": run_id,
-                    })  # fmt: skip
+                rows = [{
+                    "story_id": sid, "title": titles[sid], "start_date": start, "end_date": end, "num_articles": n,
+                    "num_events": n_events.get(sid, 0), "outlets": json.dumps(sorted(outlets.get(sid, ()))),
+                    "entities": json.dumps([{"entity_id": e, "name": names[e], "count": -c}
+                                            for c, e in top.get(sid, ()) if e in names], ensure_ascii=False),
+                    "run_id": run_id,
+                } for sid, (start, end, n) in spans.items()]  # fmt: skip
                 if rows:
                     conn.execute(stories.insert(), rows)
 
@@ -596,12 +610,8 @@ class ResolveTables:
                     "events": count(events)}  # fmt: skip
 
 
-def _story_title(members: Sequence[Any]) -> str:
-    """The title of the story's first article that has one, else its first sentence (shortened)."""
-    for r in members:
-        if r.title:
-            return r.title
-    head = " ".join((members[0].head or "").split())
+def _headline(text: str | None) -> str:
+    """The first sentence of a text (shortened): the title of a story none of whose articles has one."""
+    head = " ".join((text or "").split())
     cut = head.find(". ")
-    head = head[: cut + 1] if 0 < cut < 160 else head[:160]
-    return head or members[0].article_id
+    return head[: cut + 1] if 0 < cut < 160 else head[:160]
