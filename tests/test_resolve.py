@@ -55,8 +55,8 @@ def test_resolve_on_the_samples(sample_articles, fresh_store):
         assert e["modality"] != "asserted"
 
 
-def _article(text, day):
-    return Article(text, parse_publication_date(day), "in.jsonl", None, None, None, "outlet.example", None)
+def _article(text, day, outlet="outlet.example", title=None):
+    return Article(text, parse_publication_date(day), "in.jsonl", None, None, None, outlet, title)
 
 
 def _annotations(article_id, day, text, person, place):
@@ -77,9 +77,9 @@ def _annotations(article_id, day, text, person, place):
     return DocAnnotations(date.fromisoformat(day), article_id, mentions, [], [event])
 
 
-def _add(store, text, day, person, place="Prague"):
+def _add(store, text, day, person, place="Prague", title=None):
     run = store.begin_run("test", {})
-    store.add_batch(run, [_article(text, day)])
+    store.add_batch(run, [_article(text, day, title=title)])
     [row] = [a for a in store.articles() if a["date"] == date.fromisoformat(day) and a["preview"] in text]
     store.save_annotations(run, {}, [_annotations(row["article_id"], day, text, person, place)])
     return row["article_id"]
@@ -114,6 +114,30 @@ def test_resolve_is_incremental_stable_and_repeatable(fresh_store):
     assert again.redone and again.articles == 2
     assert [e["event_id"] for e in fresh_store.fused_events()] == [event["event_id"]]
     assert [s["story_id"] for s in fresh_store.story_rows()] == [story["story_id"]]
+
+
+def test_a_story_row_sums_up_its_members(fresh_store):
+    """Dates, size, every outlet that published a member, the first title, entities by mentions, events."""
+    texts = [
+        f"Volodymyr Zelenskyy visited Prague on Monday to meet officials, report {n}. More follows." for n in range(4)
+    ]
+    for text, day in zip(texts[:2], ("2022-05-02", "2022-05-03"), strict=True):
+        _add(fresh_store, text, day, "Volodymyr Zelenskyy")
+    resolve(fresh_store, Config())
+    [story] = fresh_store.story_rows()
+    assert story["title"] == texts[0].split(" More")[0]  # no member has a title: the first one's first sentence
+    _add(fresh_store, texts[3], "2022-05-05", "Volodymyr Zelenskyy", title="Visit ends")
+    _add(fresh_store, texts[2], "2022-05-04", "Volodymyr Zelenskyy", title="Visit to Prague")
+    run = fresh_store.begin_run("test", {})  # a wire copy of the second article from another outlet
+    fresh_store.add_batch(run, [_article(texts[1], "2022-05-06", "wire.example")])
+    resolve(fresh_store, Config())
+    [story] = fresh_store.story_rows()
+    assert (story["start_date"], story["end_date"]) == (date(2022, 5, 2), date(2022, 5, 5))
+    assert story["num_articles"] == 4
+    assert story["num_events"] == len(fresh_store.fused_events()) == 2  # five days apart: two visits
+    assert story["outlets"] == ["outlet.example", "wire.example"]
+    assert story["title"] == "Visit to Prague"  # the first member (by date) that has a title
+    assert [(e["name"], e["count"]) for e in story["entities"]] == [("Prague", 4), ("Volodymyr Zelenskyy", 4)]
 
 
 def test_a_year_later_is_another_story_and_another_event(fresh_store):
@@ -169,6 +193,8 @@ def test_batches_reuse_the_last_batch_term_counts_and_events(fresh_store):
              "Volodymyr Zelenskyy")  # fmt: skip
     report = resolve(fresh_store, Config({"resolve.batch_size": 1}))
     assert report.articles == 3 and report.new_stories == 1
+    with fresh_store.engine.connect() as conn:  # stored once, by the last batch, which held the other two
+        assert len(conn.execute(select(story_terms.c.article_id)).all()) == 3
     [story] = fresh_store.story_rows()
     assert story["num_articles"] == 3
     with fresh_store.engine.connect() as conn:

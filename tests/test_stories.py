@@ -206,6 +206,8 @@ def test_term_counts_of_the_last_call_are_reused_and_change_nothing():
     assert all(d.article_id in cache for _, d in blank)
     assert cluster_stories(later, blank, cache=cache) == cluster_stories(later, existing)
     assert cluster_stories(later, blank) != cluster_stories(later, existing)  # (the cache was used)
+    # What a caller has to keep: the last call's counts, those hashed in the call before too.
+    assert set(cache.unsaved()) == {d.article_id for d in docs + later}
 
 
 def test_stored_term_counts_replace_the_texts_exactly():
@@ -215,7 +217,7 @@ def test_stored_term_counts_replace_the_texts_exactly():
     later, _ = corpus(DAY + timedelta(days=2), prefix="late-")
     first_cache = TermCounts()
     first = cluster_stories(docs, cache=first_cache)
-    hashed = first_cache.hashed()
+    hashed = first_cache.unsaved()
     assert set(hashed) == {d.article_id for d in docs}
     stored = {aid: encode_terms(raw) for aid, raw in hashed.items()}
     ordered = sorted(docs, key=lambda d: (d.date, d.article_id))
@@ -225,7 +227,7 @@ def test_stored_term_counts_replace_the_texts_exactly():
     cache.add({aid: decode_terms(blob) for aid, blob in stored.items()})
     assert all(d.article_id in cache for _, d in blank)
     assert cluster_stories(later, blank, cache=cache) == cluster_stories(later, existing)
-    assert set(cache.hashed()) == {d.article_id for d in later}  # the members were not hashed again
+    assert set(cache.unsaved()) == {d.article_id for d in later}  # the members were not hashed again
 
 
 def test_term_counts_are_kept_for_one_hashing():

@@ -80,7 +80,8 @@ def resolve(store, config: Mapping[str, Any], *, rerun: bool = False, progress=N
     with recorded(store, report):
         for start in range(0, len(pending), size):
             batch = pending[start : start + size]
-            _resolve_batch(store, report.run_id, batch, kb, onto, rules, settings, report, carry)
+            last = start + size >= len(pending)
+            _resolve_batch(store, report.run_id, batch, kb, onto, rules, settings, report, carry, last)
             report.articles += len(batch)
             if progress is not None:
                 progress.advance(len(batch))
@@ -98,7 +99,7 @@ class _Carry:
     fused: dict[str, FusedEvent] = field(default_factory=dict)
 
 
-def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report, carry: _Carry) -> None:
+def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report, carry: _Carry, last: bool) -> None:
     counts, fused = carry.counts, carry.fused
     ids = [a for a, _ in batch]
     inputs = store.resolution_inputs(ids)
@@ -144,7 +145,10 @@ def _resolve_batch(store, run_id, batch, kb, onto, rules, settings, report, carr
     ]
     assignments = cluster_stories(docs, existing, settings=settings, cache=counts)
     carry.entities = {d.article_id: d.entities for d in (*docs, *(doc for _, doc in existing))}
-    terms = {aid: encode_terms(raw) for aid, raw in counts.hashed().items()}
+    # The last batch stores its articles' term counts, and those of the open stories' members it compared them
+    # with: what the next run reads back. (Those of earlier batches are not read again, unless a later run adds
+    # articles of their days: then the members' texts are read.)
+    terms = {aid: encode_terms(raw) for aid, raw in counts.unsaved().items()} if last else {}
     store.save_story_assignments(run_id, assignments, terms, hashing)
     known = {sid for sid, _, _ in members}
     report.new_stories += len({a.story_id for a in assignments} - known)

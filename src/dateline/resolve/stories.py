@@ -123,15 +123,16 @@ class TermCounts:
     Give the same one to every call of a run (with the same settings): an article of the last call (new then,
     an open story's member now) is not hashed again, so the caller need not even load its text. An article's
     title and text must be the same in every call (they are not read again). Counts kept elsewhere (a store)
-    are handed over with :meth:`add`, and the new ones read with :meth:`hashed`, as ``(feature indices, counts)``.
+    are handed over with :meth:`add`; :meth:`unsaved` gives those of the last call's articles that were not,
+    as ``(feature indices, counts)``, for the caller to keep.
     """
 
     def __init__(self) -> None:
         self._rows: dict[str, int] = {}
-        self._matrix = sp.csr_matrix((0, 0))
+        self._raw = sp.csr_matrix((0, 0))  # raw counts of the last call's articles, a row each
         self._hashing: tuple = ()
         self._added: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self._hashed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._stored: set[str] = set()  # articles of the last call whose counts were handed over
 
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._rows or article_id in self._added
@@ -140,9 +141,10 @@ class TermCounts:
         """Raw counts of articles hashed earlier (with the same settings): they are not hashed again."""
         self._added.update(terms)
 
-    def hashed(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Raw counts of the articles the last call hashed (those not known before), by article id."""
-        return self._hashed
+    def unsaved(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Raw counts of the last call's articles that were hashed here (in that call or an earlier one), not
+        handed over with :meth:`add`, by article id."""
+        return {aid: _row(self._raw, i) for aid, i in self._rows.items() if aid not in self._stored}
 
     def counts(self, docs: Sequence[StoryDoc], settings: StorySettings) -> sp.csr_matrix:
         """Sublinear hashed term counts of ``docs`` (a row each, in order), kept for the next call."""
@@ -152,20 +154,18 @@ class TermCounts:
         known, added, fresh = [], [], []
         for i, d in enumerate(docs):
             (known if d.article_id in self._rows else added if d.article_id in self._added else fresh).append(i)
-        parts = [self._matrix[[self._rows[docs[i].article_id] for i in known]]] if known else []
+        parts = [self._raw[[self._rows[docs[i].article_id] for i in known]]] if known else []
         if added:
-            parts.append(_sublinear(_rows_matrix([self._added[docs[i].article_id] for i in added], settings)))
-        self._hashed = {}
+            parts.append(_rows_matrix([self._added[docs[i].article_id] for i in added], settings))
         if fresh:
-            raw = _hash([docs[i] for i in fresh], settings)
-            self._hashed = {docs[i].article_id: _row(raw, k) for k, i in enumerate(fresh)}
-            parts.append(_sublinear(raw))
-        counts = sp.vstack(parts, format="csr")[np.argsort(known + added + fresh)]
+            parts.append(_hash([docs[i] for i in fresh], settings))
+        self._raw = sp.vstack(parts, format="csr")[np.argsort(known + added + fresh)]
+        self._stored = {docs[i].article_id for i in known if docs[i].article_id in self._stored}
+        self._stored.update(docs[i].article_id for i in added)
         self._rows = {d.article_id: i for i, d in enumerate(docs)}
-        self._matrix = counts
         self._hashing = hashing
         self._added = {}
-        return counts
+        return _sublinear(self._raw)
 
 
 def hashing_name(settings: StorySettings) -> str:

@@ -185,13 +185,14 @@ class ResolveTables:
                 conn.execute(entity_links.insert(), [
                     {"article_id": x.article_id, "local_key": x.local_key, "entity_id": x.entity_id,
                      "name": x.name, "score": x.score, "reason": x.reason, "run_id": run_id}
-                    for x in links
+                    for x in sorted(links, key=lambda x: (x.article_id, x.local_key))  # in key order
                 ])  # fmt: skip
             if mention_entities:
                 stmt = (
                     update(mentions).where(mentions.c.mention_id == bindparam("mid")).values(entity_id=bindparam("eid"))
                 )
-                conn.execute(stmt, [{"mid": m, "eid": e} for m, e in mention_entities.items()])
+                rows = [{"mid": m, "eid": e} for m, e in sorted(mention_entities.items())]  # in key order
+                conn.execute(stmt, rows)
 
     def entity_rows(self, entity_ids: Sequence[str] | None = None, *, query: str | None = None,
                     type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:  # fmt: skip
@@ -303,7 +304,7 @@ class ResolveTables:
                 conn.execute(resolved_articles.insert(), [
                     {"article_id": a.article_id, "story_id": a.story_id, "story_score": round(a.score, 4),
                      "story_reason": a.reason, "run_id": run_id}
-                    for a in assignments
+                    for a in sorted(assignments, key=lambda a: a.article_id)  # in key order
                 ])  # fmt: skip
                 for chunk in _chunks(sorted(a.article_id for a in assignments)):
                     conn.execute(
@@ -318,7 +319,8 @@ class ResolveTables:
                     set_={"hashing": stmt.excluded.hashing, "terms": stmt.excluded.terms},
                 )
                 conn.execute(
-                    stmt, [{"article_id": aid, "hashing": hashing, "terms": blob} for aid, blob in terms.items()]
+                    stmt,
+                    [{"article_id": aid, "hashing": hashing, "terms": blob} for aid, blob in sorted(terms.items())],
                 )
 
     def story_terms(self, article_ids: Sequence[str], hashing: str) -> dict[str, bytes]:
@@ -342,24 +344,25 @@ class ResolveTables:
         member = resolved_articles.c
         with self._write() as conn:
             for chunk in _chunks(story_ids):
-                joined = resolved_articles.join(articles, articles.c.article_id == member.article_id)
+                # Dates, size and title: the first member's (by date, then id) that has one, else the first
+                # member's first sentence.
+                spans: dict[str, list] = {}  # story id -> [first date, last date, members, (untitled, date, id), title]
                 stmt = (
-                    select(member.story_id, func.min(articles.c.date), func.max(articles.c.date), func.count())
-                    .select_from(joined)
+                    select(member.story_id, articles.c.date, articles.c.article_id, articles.c.title)
+                    .join(articles, articles.c.article_id == member.article_id)
                     .where(member.story_id.in_(chunk))
-                    .group_by(member.story_id)
                 )
-                spans = {sid: (first, last, n) for sid, first, last, n in conn.execute(stmt)}
-                # The title: the first member's (by date, then id) that has one, else the first member's text.
-                first: dict[str, tuple] = {}
-                stmt = select(member.story_id, articles.c.date, articles.c.article_id, articles.c.title).select_from(
-                    joined).where(member.story_id.in_(chunk))  # fmt: skip
                 for sid, day, aid, title in conn.execute(stmt):
-                    key = (bool(title) is False, day, aid)
-                    if sid not in first or key < first[sid][0]:
-                        first[sid] = (key, title)
-                titles = {sid: title for sid, ((untitled, _, _), title) in first.items() if not untitled}
-                untitled = {first[sid][0][2]: sid for sid in first if sid not in titles}
+                    key = (not title, day, aid)
+                    span = spans.get(sid)
+                    if span is None:
+                        spans[sid] = [day, day, 1, key, title]
+                        continue
+                    span[0], span[1], span[2] = min(span[0], day), max(span[1], day), span[2] + 1
+                    if key < span[3]:
+                        span[3:] = [key, title]
+                titles = {sid: span[4] for sid, span in spans.items() if span[4]}
+                untitled = {span[3][2]: sid for sid, span in spans.items() if not span[4]}
                 for sub in _chunks(sorted(untitled)):
                     stmt = select(articles.c.article_id, func.substr(articles.c.text, 1, 200)).where(
                         articles.c.article_id.in_(sub))  # fmt: skip
@@ -382,12 +385,15 @@ class ResolveTables:
                 )
                 named: dict[str, list[tuple[int, str]]] = {}
                 for sid, eid, n in conn.execute(stmt):
-                    named.setdefault(sid, []).append((-n, eid))
-                top = {sid: sorted(counts)[:10] for sid, counts in named.items()}
+                    named.setdefault(sid, []).append((n, eid))
                 names: dict[str, str] = {}
-                for sub in _chunks(sorted({eid for t in top.values() for _, eid in t})):
-                    names.update(conn.execute(select(entities.c.entity_id, entities.c.name).where(
-                        entities.c.entity_id.in_(sub))).all())  # fmt: skip
+                for sub in _chunks(sorted({eid for counts in named.values() for _, eid in counts})):
+                    stmt = select(entities.c.entity_id, entities.c.name).where(entities.c.entity_id.in_(sub))
+                    names.update(conn.execute(stmt).all())
+                top = {  # the most mentioned ten, ties by name
+                    sid: sorted((-n, names[e], e) for n, e in counts if e in names)[:10]
+                    for sid, counts in named.items()
+                }
                 n_events = dict(conn.execute(
                     select(events.c.story_id, func.count()).where(events.c.story_id.in_(chunk)).group_by(
                         events.c.story_id)).all())  # fmt: skip
@@ -395,10 +401,10 @@ class ResolveTables:
                 rows = [{
                     "story_id": sid, "title": titles[sid], "start_date": start, "end_date": end, "num_articles": n,
                     "num_events": n_events.get(sid, 0), "outlets": json.dumps(sorted(outlets.get(sid, ()))),
-                    "entities": json.dumps([{"entity_id": e, "name": names[e], "count": -c}
-                                            for c, e in top.get(sid, ()) if e in names], ensure_ascii=False),
+                    "entities": json.dumps([{"entity_id": e, "name": name, "count": -n} for n, name, e in top.get(sid, ())],
+                                           ensure_ascii=False),
                     "run_id": run_id,
-                } for sid, (start, end, n) in spans.items()]  # fmt: skip
+                } for sid, (start, end, n, _, _) in spans.items()]  # fmt: skip
                 if rows:
                     conn.execute(stories.insert(), rows)
 
@@ -517,7 +523,7 @@ class ResolveTables:
                      "tgt": json.dumps(resolved_actors[m]["targets"], ensure_ascii=False),
                      "loc": json.dumps(resolved_actors[m]["location"], ensure_ascii=False)
                      if resolved_actors[m]["location"] else None}
-                    for m, e, why in assignments
+                    for m, e, why in sorted(assignments)  # in key order
                 ])  # fmt: skip
             ids = sorted(summaries)
             for chunk in _chunks(ids):
