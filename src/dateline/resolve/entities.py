@@ -7,7 +7,7 @@ Local entities are linked to entities through blocking keys (a person's surname 
 organization's name key or acronym, a place's GeoNames id), so a new article is compared only
 with the entities that share a key with it, never with all of them:
 
-- places: the same GeoNames id (Kyiv and Kiev geocode to one place), else the same name key;
+- places: the same GeoNames id (Kharkiv and Kharkov geocode to one place), else the same name key;
 - groups ("Russian troops"): the same actor code (RUSMIL);
 - organizations: the same name key ("the Kremlin" = "Kremlin"), or an acronym and its expansion;
 - people: a transliteration-aware surname match, compatible given names (Oleksandr ≈ Aleksandr,

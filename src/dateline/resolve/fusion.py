@@ -440,7 +440,7 @@ def aggregate(
         m0 = by_value[date_value]
         precision, r0, r1 = m0.date_precision, m0.range_start, m0.range_end
     places: dict[str, list[FusionMention]] = {}
-    # A country is no conflict with a place in it ("Ukraine" and "Kyiv"): the finer place stands.
+    # A country is no conflict with a place in it ("Poland" and "Krakow"): the finer place stands.
     finer = {m.location_country for m in ms if m.location and not m.location_is_country}
     for m in ms:
         if m.location and not (m.location_is_country and m.location_country in finer):

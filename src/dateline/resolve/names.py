@@ -124,7 +124,7 @@ SKELETON_RULES: tuple[tuple[str, str | Callable[[re.Match[str]], str], str], ...
     (r"^i(?=[aeou])", "y", "initial i before a vowel: Iurii = Yurii, Iakov = Yakov"),
     (r"^ye", "e", "initial ye: Yevgeny = Evgeny, Yerevan = Erevan"),
     (r"(?<=.)y", "i", "y as a vowel: Kolomoyskyy = Kolomoiskii, Yanukovych = Yanukovich, Shoygu = Shoigu, Husayn"),
-    (r"(?<=[^aeiou])[aeiou]+v$", "ov", "final -iv/-ev/-iev/-ov: Kyiv = Kiev, Kharkiv = Kharkov, Lviv = Lvov"),
+    (r"(?<=[^aeiou])[aeiou]+v$", "ov", "final -iv/-ev/-iev/-ov: Kharkiv = Kharkov, Lviv = Lvov, Chernihiv = Chernigov"),
     (r"(?<=[aeiou])g(?=[aeiou])", "h", "g/h between vowels (Ukrainian h = Russian g): Luhansk = Lugansk"),
     (r"o", "u", "o/u: Mohammed = Muhammad, Omar = Umar, Mevlut; French ou = u: Moussa = Musa"),
     (
@@ -141,7 +141,7 @@ _COMPILED_RULES = tuple((re.compile(p), r) for p, r, _ in SKELETON_RULES)
 def skeleton(token: str) -> str:
     """Transliteration-tolerant key of one name token (folded first): see :data:`SKELETON_RULES`.
 
-    Same key: Kolomoisky/Kolomoyskyy/Kolomoyskiy, Kyiv/Kiev, Luhansk/Lugansk, Kharkiv/Kharkov,
+    Same key: Kolomoisky/Kolomoyskyy/Kolomoyskiy, Luhansk/Lugansk, Kharkiv/Kharkov,
     Cavusoglu/Çavuşoğlu, Tchaikovsky/Chaikovsky, Yanukovych/Yanukovich, Shoigu/Shoygu, Hussein/Husain,
     Muhammad/Mohammed/Mohamed, Qaddafi/Kadhafi. Different: Lukin/Lakin, Ivanov/Ivanova, Kim/Kin, Obama/Osama.
     """
@@ -594,7 +594,7 @@ def match_org(a: str, b: str) -> Match | None:
 
 
 def place_key(text: str) -> str:
-    """Place key: the skeleton of each folded token, leading "the" dropped ("Kyiv" = "Kiev", "The Hague" = "Hague")."""
+    """Place key: the skeleton of each folded token, leading "the" dropped ("Kharkiv" = "Kharkov", "The Hague" = "Hague")."""
     words = fold(text).split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]

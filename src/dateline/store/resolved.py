@@ -346,23 +346,17 @@ class ResolveTables:
             for chunk in _chunks(story_ids):
                 # Dates, size and title: the first member's (by date, then id) that has one, else the first
                 # member's first sentence.
-                spans: dict[str, list] = {}  # story id -> [first date, last date, members, (untitled, date, id), title]
+                members: dict[str, list[tuple]] = {}  # story id -> (untitled, date, article id, title) of each
                 stmt = (
                     select(member.story_id, articles.c.date, articles.c.article_id, articles.c.title)
                     .join(articles, articles.c.article_id == member.article_id)
                     .where(member.story_id.in_(chunk))
                 )
                 for sid, day, aid, title in conn.execute(stmt):
-                    key = (not title, day, aid)
-                    span = spans.get(sid)
-                    if span is None:
-                        spans[sid] = [day, day, 1, key, title]
-                        continue
-                    span[0], span[1], span[2] = min(span[0], day), max(span[1], day), span[2] + 1
-                    if key < span[3]:
-                        span[3:] = [key, title]
-                titles = {sid: span[4] for sid, span in spans.items() if span[4]}
-                untitled = {span[3][2]: sid for sid, span in spans.items() if not span[4]}
+                    members.setdefault(sid, []).append((not title, day, aid, title))
+                first = {sid: min(ms) for sid, ms in members.items()}
+                titles = {sid: title for sid, (_, _, _, title) in first.items() if title}
+                untitled = {aid: sid for sid, (_, _, aid, title) in first.items() if not title}
                 for sub in _chunks(sorted(untitled)):
                     stmt = select(articles.c.article_id, func.substr(articles.c.text, 1, 200)).where(
                         articles.c.article_id.in_(sub))  # fmt: skip
@@ -399,12 +393,13 @@ class ResolveTables:
                         events.c.story_id)).all())  # fmt: skip
                 conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
                 rows = [{
-                    "story_id": sid, "title": titles[sid], "start_date": start, "end_date": end, "num_articles": n,
-                    "num_events": n_events.get(sid, 0), "outlets": json.dumps(sorted(outlets.get(sid, ()))),
+                    "story_id": sid, "title": titles[sid], "start_date": min(m[1] for m in ms),
+                    "end_date": max(m[1] for m in ms), "num_articles": len(ms), "num_events": n_events.get(sid, 0),
+                    "outlets": json.dumps(sorted(outlets.get(sid, ()))),
                     "entities": json.dumps([{"entity_id": e, "name": name, "count": -n} for n, name, e in top.get(sid, ())],
                                            ensure_ascii=False),
                     "run_id": run_id,
-                } for sid, (start, end, n, _, _) in spans.items()]  # fmt: skip
+                } for sid, ms in members.items()]  # fmt: skip
                 if rows:
                     conn.execute(stories.insert(), rows)
 
